@@ -1,0 +1,205 @@
+"""The document model shared by adapters, rules and reporters.
+
+Offsets index the decoded text; lines and columns are 1-based and count code points.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["error", "warning", "info"]
+Applicability = Literal["safe", "unsafe"]
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    start: int
+    end: int
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+class LineIndex:
+    """Maps offsets in a text to 1-based line and column numbers."""
+
+    __slots__ = ("starts", "length")
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        pos = find("\n")
+        while pos != -1:
+            starts.append(pos + 1)
+            pos = find("\n", pos + 1)
+        self.starts = starts
+        self.length = len(text)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        offset = max(0, min(offset, self.length))
+        row = bisect.bisect_right(self.starts, offset) - 1
+        return row + 1, offset - self.starts[row] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, column = self.position(start)
+        end_line, end_column = self.position(end)
+        return Span(start, end, line, column, end_line, end_column)
+
+    def line_bounds(self, line: int) -> tuple[int, int]:
+        """Offsets of the start of `line` and of its newline (or the end of text)."""
+        start = self.starts[line - 1]
+        end = self.starts[line] - 1 if line < len(self.starts) else self.length
+        return start, end
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    value: str
+    span: Span
+
+
+CitationStyle = Literal["numeric", "author-date", "key", "note"]
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """One in-text marker. A marker like `[2-4]` has targets ("2", "3", "4")."""
+
+    span: Span
+    style: CitationStyle
+    targets: tuple[str, ...]
+    raw: str
+    form: str = "bracket"  # bracket, sup, unicode-sup, pandoc, latex, parenthetical
+    locator: str | None = None
+    # Spans of the label text of each written target, for fixes ([2-4] has two).
+    label_spans: tuple[Span, ...] = ()
+    # For author-date citations: the author names and the year as written.
+    authors: tuple[str, ...] = ()
+    year: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One item of a reference list or bibliography file."""
+
+    span: Span
+    label: str | None  # "3" for numbered lists, the key for BibTeX, None otherwise
+    raw: str
+    fields: dict[str, Field] = field(default_factory=dict)
+    authors: tuple[str, ...] = ()
+    label_span: Span | None = None
+    kind: str = "text"  # text, bibtex
+    entry_type: str | None = None  # BibTeX type, or a guess such as "book", "article"
+    confidence: float = 1.0
+    path: str | None = None  # set when the entry lives in another file (a .bib)
+
+    def get(self, name: str) -> str | None:
+        found = self.fields.get(name)
+        return found.value if found else None
+
+    @property
+    def year(self) -> str | None:
+        return self.get("year")
+
+    @property
+    def title(self) -> str | None:
+        return self.get("title")
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A footnote definition, and the markers that reference it."""
+
+    label: str
+    span: Span
+    text: str
+    body_span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class NoteRef:
+    label: str
+    span: Span
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    span: Span
+    codes: tuple[str, ...]  # empty means every code
+    target_lines: tuple[int, ...]  # empty with file_wide
+    file_wide: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    start: int
+    end: int
+    replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    message: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = "safe"
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    path: str
+    span: Span
+    code: str
+    rule: str
+    severity: Severity
+    message: str
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+    # The text that identifies the finding independent of its line, for baselines.
+    context: str = ""
+
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.code, self.message)
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    format: str
+    text: str
+    lines: LineIndex
+    # The text with everything that is not prose blanked to spaces, newlines kept.
+    prose: str = ""
+    citations: list[Citation] = field(default_factory=list)
+    entries: list[Entry] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    note_refs: list[NoteRef] = field(default_factory=list)
+    suppressions: list[Suppression] = field(default_factory=list)
+    # Where the reference list sits, if the document has one.
+    references: Span | None = None
+    list_style: Literal["numbered", "unnumbered", "bibtex"] | None = None
+    # Diagnostics found while loading or parsing (IO001, CIT007, BIB001 ...).
+    problems: list[Diagnostic] = field(default_factory=list)
+    # Bibliography files the document names, resolved to paths.
+    bibliographies: list[str] = field(default_factory=list)
+    # False when the adapter met something it could not parse with confidence;
+    # fixes are then withheld.
+    certain: bool = True
+    encoding: str = "utf-8"
+    bom: bool = False
+
+    def span(self, start: int, end: int) -> Span:
+        return self.lines.span(start, end)
+
+    def source_line(self, line: int) -> str:
+        start, end = self.lines.line_bounds(line)
+        return self.text[start:end].rstrip("\r")

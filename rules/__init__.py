@@ -1,0 +1,136 @@
+"""The rule catalogue: each rule is a check function plus frozen metadata.
+
+Rule modules are imported on first use of the registry, so the CLI starts fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from citeaudit.model import Diagnostic, Document, Fix, Related, Severity, Span
+
+FixAvailability = Literal["none", "safe", "unsafe"]
+Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
+
+_MODULES = ("citations", "references", "notes", "bibfile", "audit", "sources", "meta")
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    doc: str
+    check: Check
+    fix: FixAvailability = "none"
+    options: Mapping[str, Any] = field(default_factory=dict)  # JSON Schema properties
+    defaults: Mapping[str, Any] = field(default_factory=dict)
+    default_enabled: bool = True
+
+    @property
+    def options_schema(self) -> dict[str, Any]:
+        return {"type": "object", "properties": dict(self.options), "additionalProperties": False}
+
+
+@dataclass
+class RuleContext:
+    rule: Rule
+    doc: Document
+    options: Mapping[str, Any]
+    # Data shared between rules within one document (for example the linker's output).
+    shared: dict[str, Any]
+
+    def diagnostic(
+        self,
+        span: Span,
+        message: str,
+        *,
+        fix: Fix | None = None,
+        related: Iterable[Related] = (),
+        context: str = "",
+        path: str | None = None,
+    ) -> Diagnostic:
+        return Diagnostic(
+            path=path or self.doc.path,
+            span=span,
+            code=self.rule.code,
+            rule=self.rule.name,
+            severity=self.rule.severity,
+            message=message,
+            fix=fix,
+            related=tuple(related),
+            context=context or self.doc.text[span.start : span.end],
+        )
+
+    def related(self, span: Span, message: str, path: str | None = None) -> Related:
+        return Related(path or self.doc.path, span, message)
+
+
+_REGISTRY: dict[str, Rule] = {}
+_loaded = False
+
+
+def rule(
+    code: str,
+    name: str,
+    severity: Severity = "warning",
+    *,
+    fix: FixAvailability = "none",
+    options: Mapping[str, Any] | None = None,
+    defaults: Mapping[str, Any] | None = None,
+    default_enabled: bool = True,
+) -> Callable[[Check], Check]:
+    """Register a check function; its docstring is the rule's doc."""
+
+    def register(check: Check) -> Check:
+        if code in _REGISTRY:
+            raise ValueError(f"rule code {code} registered twice")
+        doc = inspect.cleandoc(check.__doc__ or "")
+        if "## What it does" not in doc or "## Why is this bad?" not in doc:
+            raise ValueError(f"rule {code} needs a doc with 'What it does' and 'Why is this bad?'")
+        summary = doc.split("## What it does", 1)[1].strip().split("\n\n", 1)[0].replace("\n", " ")
+        _REGISTRY[code] = Rule(
+            code=code,
+            name=name,
+            severity=severity,
+            summary=summary,
+            doc=doc,
+            check=check,
+            fix=fix,
+            options=dict(options or {}),
+            defaults=dict(defaults or {}),
+            default_enabled=default_enabled,
+        )
+        return check
+
+    return register
+
+
+def from_parser(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """Yield what the adapter found for this rule while parsing."""
+    for problem in doc.problems:
+        if problem.code == ctx.rule.code:
+            yield problem
+
+
+def all_rules() -> dict[str, Rule]:
+    global _loaded
+    if not _loaded:
+        _loaded = True
+        for module in _MODULES:
+            importlib.import_module(f"{__name__}.{module}")
+    return dict(sorted(_REGISTRY.items(), key=lambda item: _code_key(item[0])))
+
+
+def _code_key(code: str) -> tuple[str, int]:
+    prefix = code.rstrip("0123456789")
+    return prefix, int(code[len(prefix) :] or 0)
+
+
+def get(code: str) -> Rule | None:
+    return all_rules().get(code.upper())
