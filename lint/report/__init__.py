@@ -1,0 +1,49 @@
+"""Output formats. Each module exposes `render(diagnostics, options) -> str`.
+
+Modules are imported only when their format is asked for.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
+
+from citeaudit.model import Diagnostic
+
+if TYPE_CHECKING:
+    from citeaudit.rules import Rule
+
+FORMATS: dict[str, str] = {
+    "text": "text",
+    "json": "json_",
+    "json-lines": "jsonl",
+    "github": "github",
+    "sarif": "sarif",
+    "junit": "junit",
+    "gitlab": "gitlab",
+}
+
+
+@dataclass
+class ReportOptions:
+    rules: Mapping[str, Rule] = field(default_factory=dict)
+    # Source text of each checked file, for formats that show the source line.
+    sources: Mapping[str, str] = field(default_factory=dict)
+    files_checked: Sequence[str] = ()
+    color: bool = False
+    show_source: bool = True
+    statistics: bool = False
+    quiet: bool = False
+    fixed: int = 0
+
+
+class Renderer(Protocol):
+    def __call__(self, diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str: ...
+
+
+def renderer(name: str) -> Renderer:
+    module = importlib.import_module(f"{__name__}.{FORMATS[name]}")
+    render: Renderer = module.render
+    return render
