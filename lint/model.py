@@ -26,7 +26,7 @@ class Span:
 class LineIndex:
     """Maps offsets in a text to 1-based line and column numbers."""
 
-    __slots__ = ("starts", "length")
+    __slots__ = ("length", "starts")
 
     def __init__(self, text: str) -> None:
         starts = [0]

@@ -1,0 +1,139 @@
+"""Numeric citation markers and footnote markers in prose."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from citeaudit.model import Citation, LineIndex, NoteRef, Span
+
+MAX_NUMBER = 999
+MAX_RANGE = 60
+
+_ITEM = r"\d{1,3}(?:\s*[-–—]\s*\d{1,3})?"
+_LOCATOR = r"(?:p|pp|pg|pgs|ch|chap|sec|fig|para|n|no|vol|art|§)\.?\s*[\w]+(?:\s*[-–]\s*\w+)?"
+_BRACKET = re.compile(
+    rf"(?<![\w\]\\])(?<!\\\])(\\?\[)\s*(?P<items>{_ITEM}(?:\s*[,;]\s*{_ITEM})*)"
+    rf"(?:\s*[,:]\s*(?P<loc>{_LOCATOR}))?\s*(\\?\])(?![\[(:])"
+)
+_SUP = re.compile(
+    r"(?<![\d.,])<sup>\s*\[?\s*(?P<items>"
+    + _ITEM
+    + r"(?:\s*[,;]\s*"
+    + _ITEM
+    + r")*)\s*\]?\s*</sup>",
+    re.I,
+)
+_SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+_SUPERSCRIPT = re.compile(
+    rf"(?<=[A-Za-z.,;:)\"'”’])[{_SUPERSCRIPT_DIGITS}]+(?:[,⁻–-][{_SUPERSCRIPT_DIGITS}]+)*"
+)
+_SUPERSCRIPT_MAP = str.maketrans(_SUPERSCRIPT_DIGITS + "⁻", "0123456789-")
+# Units and single letters take exponents, not citations: m², km², x², 10⁹.
+_UNIT = re.compile(r"(?:\b[A-Za-z]|\b(?:cm|mm|km|ft|in|sq|kg|mi|yd|dm|nm|mol|sec))$")
+_NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s^]+)\](?!:)")
+_BAD_NOTE_REF = re.compile(r"\[\^(?P<label>\s+[^\]]*|[^\]]*\s+)\]")
+_BAD_RANGE = re.compile(r"(?<![\w\]])\[\s*(\d{1,3})\s*[-–—]\s*(\d{1,3})\s*\]")
+_EMPTY_CITE = re.compile(r"(?<![\w\]])\[\s*,\s*\d|\[\d+\s*,\s*\]")
+
+
+@dataclass(frozen=True, slots=True)
+class Malformed:
+    start: int
+    end: int
+    message: str
+
+
+def _expand(items: str, base: int) -> tuple[list[str], list[tuple[int, int]], str | None]:
+    """Numbers of a marker's items, with each item's offsets; or why it is malformed."""
+    targets: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for m in re.finditer(_ITEM, items):
+        numbers = [int(n) for n in re.findall(r"\d+", m.group(0))]
+        if len(numbers) == 2:
+            low, high = numbers
+            if high < low:
+                return [], [], f"range [{m.group(0)}] runs backwards"
+            if high - low > MAX_RANGE:
+                return [], [], f"range [{m.group(0)}] spans {high - low + 1} entries"
+            targets += [str(n) for n in range(low, high + 1)]
+        else:
+            targets.append(str(numbers[0]))
+        spans.append((base + m.start(), base + m.end()))
+    return targets, spans, None
+
+
+def numeric_citations(
+    prose: str, index: LineIndex, *, skip_sup_before: int = 0
+) -> tuple[list[Citation], list[Malformed]]:
+    citations: list[Citation] = []
+    malformed: list[Malformed] = []
+    for pattern, form in ((_BRACKET, "bracket"), (_SUP, "sup")):
+        for m in pattern.finditer(prose):
+            if form == "sup" and m.start() < skip_sup_before:
+                continue
+            targets, spans, problem = _expand(m.group("items"), m.start("items"))
+            if problem:
+                malformed.append(Malformed(m.start(), m.end(), problem))
+                continue
+            if any(int(t) > MAX_NUMBER for t in targets):
+                continue
+            loc = m.groupdict().get("loc")
+            citations.append(_citation(index, m.start(), m.end(), prose, targets, spans, form, loc))
+    for m in _SUPERSCRIPT.finditer(prose):
+        if m.start() < skip_sup_before or _UNIT.search(prose[max(0, m.start() - 4) : m.start()]):
+            continue
+        digits = m.group(0).translate(_SUPERSCRIPT_MAP)
+        targets, spans, problem = _expand(digits, m.start())
+        if problem:
+            malformed.append(Malformed(m.start(), m.end(), problem))
+        elif targets:
+            citations.append(
+                _citation(index, m.start(), m.end(), prose, targets, spans, "unicode-sup", None)
+            )
+    citations.sort(key=lambda c: c.span.start)
+    return citations, malformed
+
+
+def _citation(
+    index: LineIndex,
+    start: int,
+    end: int,
+    prose: str,
+    targets: list[str],
+    spans: list[tuple[int, int]],
+    form: str,
+    locator: str | None,
+) -> Citation:
+    return Citation(
+        span=index.span(start, end),
+        style="numeric",
+        targets=tuple(targets),
+        raw=prose[start:end],
+        form=form,
+        locator=locator,
+        label_spans=tuple(index.span(s, e) for s, e in spans),
+    )
+
+
+def note_refs(prose: str, index: LineIndex, definitions: set[int]) -> list[NoteRef]:
+    """Footnote markers `[^label]`, except where a definition starts."""
+    return [
+        NoteRef(m.group("label"), index.span(m.start(), m.end()))
+        for m in _NOTE_REF.finditer(prose)
+        if m.start() not in definitions
+    ]
+
+
+def malformed_markers(prose: str) -> Iterator[Malformed]:
+    for m in _BAD_NOTE_REF.finditer(prose):
+        yield Malformed(
+            m.start(), m.end(), f"note marker {m.group(0)!r} has a space inside the brackets"
+        )
+    for m in _EMPTY_CITE.finditer(prose):
+        yield Malformed(m.start(), m.end(), "citation marker has an empty item")
+
+
+def span_of(index: LineIndex, start: int, end: int) -> Span:
+    return index.span(start, end)

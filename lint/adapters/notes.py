@@ -1,0 +1,54 @@
+"""Footnote definitions: `[^label]: text`, wrapped or indented over several lines."""
+
+from __future__ import annotations
+
+import re
+
+from citeaudit.adapters.markers import Malformed
+from citeaudit.model import LineIndex, Note
+
+_DEFINITION = re.compile(r"^ {0,3}\[\^(?P<label>[^\]]+)\]:[ \t]*", re.M)
+# A definition written without its colon: `[^1] text` at the start of a line.
+_NO_COLON = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\][ \t]+(?=[A-Z\"“'‘_*])", re.M)
+_NEXT_BLOCK = re.compile(r"\n[ \t]*\r?\n(?=\S)")
+
+
+def definitions(text: str, index: LineIndex) -> list[Note]:
+    found = list(_DEFINITION.finditer(text))
+    notes = []
+    for i, m in enumerate(found):
+        limit = found[i + 1].start() if i + 1 < len(found) else len(text)
+        body_end = _body_end(text, m.end(), limit)
+        notes.append(
+            Note(
+                label=m.group("label"),
+                span=index.span(m.start(), body_end),
+                text=" ".join(text[m.end() : body_end].split()),
+                body_span=index.span(m.end(), body_end),
+            )
+        )
+    return notes
+
+
+def _body_end(text: str, start: int, limit: int) -> int:
+    """A note continues over indented paragraphs; an unindented block after a blank line
+    ends it."""
+    block = _NEXT_BLOCK.search(text, start, limit)
+    end = block.start() if block else limit
+    return len(text[start:end].rstrip()) + start
+
+
+def colonless_definitions(text: str, prose: str) -> list[Malformed]:
+    """Lines that start like a note definition but lack the colon. Only reported when the
+    document has several, as a single one may be a marker that happens to open a line."""
+    found = [m for m in _NO_COLON.finditer(prose)]
+    if len(found) < 2:
+        return []
+    return [
+        Malformed(
+            m.start(),
+            m.start() + len(m.group(0).rstrip()),
+            f"note definition [^{m.group('label')}] has no colon after the label",
+        )
+        for m in found
+    ]

@@ -1,0 +1,159 @@
+"""Blank out everything that is not prose, keeping offsets and newlines.
+
+Rules look for citations only in prose: code, math, URLs, front matter, HTML comments
+and tags are replaced by spaces in a copy of the text, so every offset still maps to the
+original file.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+Flavor = Literal["markdown", "plain", "rst", "asciidoc"]
+
+_FRONT_MATTER = re.compile(
+    r"\A(?:---|\+\+\+)[ \t]*\r?\n.*?^(?:---|\.\.\.|\+\+\+)[ \t]*$", re.M | re.S
+)
+_FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
+# Pandoc's rule: no space after the opening $, none before the closing one, no digit after.
+_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?!\d)")
+_LATEX_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
+_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
+_LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
+_LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$", re.M)
+_AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
+_EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
+# Tags other than <sup>, which carries numeric citations.
+_TAG = re.compile(r"</?(?!sup\b)[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.I)
+_RST_LITERAL = re.compile(r"``.+?``", re.S)
+_ADOC_BLOCK = re.compile(r"^(-{4,}|\.{4,}|\+{4,}|/{4,})[ \t]*$", re.M)
+_KNITR_INLINE = re.compile(r"`r [^`\n]+`")
+
+
+def mask(text: str, flavor: Flavor) -> str:
+    """Return `text` with its non-prose parts replaced by spaces."""
+    chars = list(text)
+    if flavor in ("markdown", "plain"):
+        _blank_match(chars, _FRONT_MATTER.match(text))
+    _blank_all(chars, _HTML_COMMENT, text)
+    if flavor == "markdown":
+        _blank_fences(chars, text)
+        _blank_indented_code(chars, text)
+        _blank_all(chars, _KNITR_INLINE, text)
+        _blank_all(chars, _INLINE_CODE, text)
+        _blank_all(chars, _DISPLAY_MATH, text)
+        _blank_all(chars, _INLINE_MATH, text)
+        _blank_all(chars, _LATEX_MATH, text)
+        _blank_all(chars, _LINK_TARGET, text, keep=1)
+        _blank_all(chars, _LINK_DEFINITION, text)
+    elif flavor == "rst":
+        _blank_rst_literals(chars, text)
+        _blank_all(chars, _RST_LITERAL, text)
+    elif flavor == "asciidoc":
+        _blank_adoc_blocks(chars, text)
+        _blank_all(chars, _INLINE_CODE, text)
+    _blank_all(chars, _AUTOLINK, text)
+    _blank_all(chars, _URL, text)
+    _blank_all(chars, _EMAIL, text)
+    _blank_all(chars, _TAG, text)
+    return "".join(chars)
+
+
+def blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, end):
+        if chars[i] not in "\r\n":
+            chars[i] = " "
+
+
+def _blank_match(chars: list[str], match: re.Match[str] | None, keep: int = 0) -> None:
+    if match:
+        blank(chars, match.start() + keep, match.end())
+
+
+def _blank_all(chars: list[str], pattern: re.Pattern[str], text: str, keep: int = 0) -> None:
+    for match in pattern.finditer("".join(chars) if chars else text):
+        blank(chars, match.start() + keep, match.end())
+
+
+def _blank_fences(chars: list[str], text: str) -> None:
+    pos = 0
+    while True:
+        opening = _FENCE_OPEN.search(text, pos)
+        if not opening:
+            return
+        fence = opening.group(2)
+        closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.M)
+        close = closing.search(text, opening.end())
+        end = close.end() if close else len(text)
+        blank(chars, opening.start(), end)
+        pos = end
+
+
+def _blank_indented_code(chars: list[str], text: str) -> None:
+    """Indented code: 4+ spaces after a blank line, unless it continues a list or note."""
+    lines = text.split("\n")
+    offset = 0
+    in_code = False
+    prev_blank = True
+    container = False  # the last block was a list item or footnote, so indents continue it
+    for line in lines:
+        stripped = line.strip()
+        indented = line.startswith(("    ", "\t"))
+        if not stripped:
+            prev_blank = True
+        elif indented and (in_code or (prev_blank and not container)):
+            in_code = True
+            blank(chars, offset, offset + len(line))
+            prev_blank = False
+        else:
+            in_code = False
+            if not indented:
+                container = bool(_CONTAINER.match(line))
+            prev_blank = False
+        offset += len(line) + 1
+
+
+_CONTAINER = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\[\^[^\]]+\]:|\[\d+\]|>)")
+
+
+def _blank_rst_literals(chars: list[str], text: str) -> None:
+    """Blank the indented block after a line ending in '::' and code directives."""
+    lines = text.split("\n")
+    offset = 0
+    literal_indent: int | None = None
+    expect = False
+    for line in lines:
+        stripped = line.strip()
+        indent = len(line) - len(line.lstrip())
+        if literal_indent is not None:
+            if stripped and indent <= literal_indent:
+                literal_indent = None
+            else:
+                blank(chars, offset, offset + len(line))
+        if literal_indent is None:
+            if expect and stripped:
+                expect = False
+            if stripped.endswith("::") or stripped.startswith(
+                (".. code", ".. math", ".. sourcecode")
+            ):
+                literal_indent = indent
+                expect = True
+        offset += len(line) + 1
+
+
+def _blank_adoc_blocks(chars: list[str], text: str) -> None:
+    """AsciiDoc listing, literal and comment blocks; passthrough blocks keep their text."""
+    delimiters = list(_ADOC_BLOCK.finditer(text))
+    i = 0
+    while i < len(delimiters) - 1:
+        opening = delimiters[i]
+        closing = next((d for d in delimiters[i + 1 :] if d.group(1) == opening.group(1)), None)
+        if closing is None:
+            break
+        if not opening.group(1).startswith("+"):
+            blank(chars, opening.start(), closing.end())
+        i = delimiters.index(closing) + 1

@@ -1,0 +1,234 @@
+"""Find headings, the reference list under them, and where each entry begins and ends."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+SectionKind = Literal["references", "notes"]
+
+_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
+_SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\r?\n(=+|-+|~+|\^+)[ \t]*$", re.M)
+_HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.M | re.I)
+_BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{3,40})(?:\*\*|__):?[ \t]*$", re.M)
+_PLAIN_LINE = re.compile(
+    r"^[ \t]{0,3}((?:[\dIVX]+\.?[ \t]+)?[A-Za-z][A-Za-z ]{2,30}):?[ \t]*\r?$", re.M
+)
+_ADOC = re.compile(r"^(={1,6})[ \t]+(.*?)[ \t]*$", re.M)
+_TAGS = re.compile(r"<[^>]*>")
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+)[.)]?\s+", re.I)
+
+REFERENCE_TITLES = frozenset(
+    {
+        "references",
+        "reference",
+        "reference list",
+        "list of references",
+        "bibliography",
+        "select bibliography",
+        "selected bibliography",
+        "works cited",
+        "work cited",
+        "works consulted",
+        "sources",
+        "sources cited",
+        "literature",
+        "literature cited",
+        "cited literature",
+        "citations",
+        "references cited",
+        "cited works",
+        "sources and notes",
+        "notes and references",
+        "references and notes",
+    }
+)
+NOTE_TITLES = frozenset({"notes", "endnotes", "footnotes", "end notes"})
+
+
+@dataclass(frozen=True, slots=True)
+class Heading:
+    start: int  # offset of the heading's first line
+    end: int  # offset just after the heading (underline included)
+    level: int
+    title: str
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    heading: Heading | None
+    start: int  # first offset after the heading
+    end: int
+    kind: SectionKind
+
+
+def normalise_title(title: str) -> str:
+    title = _TAGS.sub("", title).strip().strip("*_`:").strip()
+    title = _NUMBERING.sub("", title)
+    return " ".join(title.casefold().replace("&", "and").split())
+
+
+def headings(text: str, flavor: str) -> list[Heading]:
+    found: list[Heading] = []
+    if flavor == "markdown":
+        found += [
+            Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)
+        ]
+        found += [
+            Heading(m.start(), m.end(), min(m.start(1), 3), m.group(1))
+            for m in _BOLD_LINE.finditer(text)
+        ]
+    if flavor == "asciidoc":
+        found += [
+            Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ADOC.finditer(text)
+        ]
+    if flavor in ("markdown", "rst", "plain"):
+        for m in _SETEXT.finditer(text):
+            underline = m.group(2)
+            if len(underline.strip()) >= 3 and not m.group(1).lstrip().startswith(("-", "*", "|")):
+                level = {"=": 1, "-": 2}.get(underline[0], 3)
+                found.append(Heading(m.start(), m.end(), level, m.group(1)))
+    found += [
+        Heading(m.start(), m.end(), int(m.group(1)), m.group(2))
+        for m in _HTML_HEADING.finditer(text)
+    ]
+    if flavor in ("plain", "rst", "asciidoc", "markdown"):
+        taken = {h.start for h in found}
+        for m in _PLAIN_LINE.finditer(text):
+            if (
+                m.start() not in taken
+                and _is_reference_title(m.group(1))
+                and _stands_alone(text, m)
+            ):
+                found.append(Heading(m.start(), m.end(), 1, m.group(1)))
+    return sorted(found, key=lambda h: h.start)
+
+
+def _is_reference_title(title: str) -> bool:
+    name = normalise_title(title)
+    return name in REFERENCE_TITLES or name in NOTE_TITLES
+
+
+def _stands_alone(text: str, match: re.Match[str]) -> bool:
+    """A plain-text heading has a blank line (or the start) above it."""
+    before = text[: match.start()].rstrip(" \t")
+    return (
+        not before
+        or before.endswith("\n\n")
+        or before.endswith("\n\r\n")
+        or before.endswith("\f\n")
+    )
+
+
+def reference_sections(text: str, flavor: str) -> list[Section]:
+    """Sections whose heading names a reference or notes list, each up to the next heading
+    of the same or a higher level."""
+    all_headings = headings(text, flavor)
+    sections: list[Section] = []
+    for i, heading in enumerate(all_headings):
+        name = normalise_title(heading.title)
+        if name in REFERENCE_TITLES:
+            kind: SectionKind = "references"
+        elif name in NOTE_TITLES:
+            kind = "notes"
+        else:
+            continue
+        end = len(text)
+        for later in all_headings[i + 1 :]:
+            if later.level <= heading.level or normalise_title(later.title) == "further reading":
+                end = later.start
+                break
+        sections.append(Section(heading, heading.end, end, kind))
+    return sections
+
+
+# List markers that open a numbered entry; group "n" is its number.
+_NUMBERED = re.compile(
+    r"""^[ \t]{0,4}(?:[-*+][ \t]+)?(?:
+        \\?\[(?P<n1>\d{1,3})\\?\](?:[:.])?[ \t]*            # [1] text, [0]: url
+      | \.\.[ \t]+\[(?P<n2>\d{1,3})\][ \t]*                  # .. [1] (reStructuredText)
+      | (?P<n3>\d{1,3})[.)][ \t]+                            # 1. text, 1) text
+      | <sup>\s*\[?(?P<n4>\d{1,3})\]?\s*</sup>[ \t]*         # <sup>1</sup> text
+      | <span[^>]*>\[(?P<n5>\d{1,3})\]</span>[ \t]*          # <span id=x>[1]</span>
+    )(?=\S)""",
+    re.M | re.X | re.I,
+)
+_BULLET = re.compile(r"^[ \t]{0,3}[-*+][ \t]+(?=\S)", re.M)
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    label: str | None
+    label_start: int
+    label_end: int
+    start: int  # body
+    end: int
+
+
+def numbered_entries(text: str, start: int, end: int) -> list[RawEntry]:
+    marks = [m for m in _NUMBERED.finditer(text, start, end)]
+    entries: list[RawEntry] = []
+    for i, m in enumerate(marks):
+        limit = marks[i + 1].start() if i + 1 < len(marks) else end
+        body_end = _entry_end(text, m.end(), limit)
+        number = next(g for g in m.group("n1", "n2", "n3", "n4", "n5") if g is not None)
+        label_start = m.start(next(k for k in ("n1", "n2", "n3", "n4", "n5") if m.group(k)))
+        entries.append(
+            RawEntry(str(int(number)), label_start, label_start + len(number), m.end(), body_end)
+        )
+    return entries
+
+
+def unnumbered_entries(text: str, start: int, end: int) -> list[RawEntry]:
+    """Bulleted items, or paragraphs, of a list without numbers."""
+    bullets = list(_BULLET.finditer(text, start, end))
+    if bullets:
+        starts = [m.end() for m in bullets]
+        ends = [bullets[i + 1].start() for i in range(len(bullets) - 1)] + [end]
+        return [
+            RawEntry(None, s, s, s, _entry_end(text, s, e))
+            for s, e in zip(starts, ends, strict=True)
+        ]
+    entries = []
+    for m in re.finditer(r"(?:^[ \t]*\S[^\n]*(?:\n|$))+", text[start:end], re.M):
+        s, e = start + m.start(), start + m.end()
+        body = text[s:e].strip()
+        if len(body) >= 20 and re.search(r"\b1[4-9]\d\d|\b20\d\d|n\.d\.", body):
+            lead = len(text[s:e]) - len(text[s:e].lstrip())
+            entries.append(
+                RawEntry(None, s + lead, s + lead, s + lead, _entry_end(text, s + lead, e))
+            )
+    return entries
+
+
+def _entry_end(text: str, start: int, limit: int) -> int:
+    """An entry runs to the next entry, but a blank line followed by an unindented line
+    ends it: what follows belongs to the document, not the entry."""
+    pos = start
+    while True:
+        blank = re.compile(r"\n[ \t\f]*\r?\n").search(text, pos, limit)
+        if not blank:
+            break
+        following = text[blank.end() : limit]
+        nxt = following.lstrip("\r\n \t\f")
+        if not nxt or following[:1] not in (" ", "\t"):
+            limit = blank.start()
+            break
+        pos = blank.end()
+    while limit > start and text[limit - 1].isspace():
+        limit -= 1
+    return limit
+
+
+_TRAILING_LIST = re.compile(
+    r"(?:^[ \t]*\[\d{1,3}\][ \t]+\S[^\n]*\n?(?:[ \t]*\n)?(?:[ \t]+\S[^\n]*\n?)*)+\s*\Z", re.M
+)
+
+
+def trailing_list(text: str) -> tuple[int, int] | None:
+    """A run of `[n] ...` lines that ends the document, when no heading names it."""
+    m = _TRAILING_LIST.search(text)
+    if m and len(re.findall(r"^[ \t]*\[\d{1,3}\]", m.group(0), re.M)) >= 2:
+        return m.start(), m.end()
+    return None

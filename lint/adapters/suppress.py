@@ -1,0 +1,32 @@
+"""Inline suppression comments, in the comment syntax of each markup."""
+
+from __future__ import annotations
+
+import re
+
+from citeaudit.model import LineIndex, Suppression
+
+_BODY = r"citeaudit:\s*(?P<verb>ignore-file|ignore|disable-next-line|disable)\b(?P<codes>[^\n]*?)"
+_PATTERNS = {
+    "html": re.compile(r"<!--\s*" + _BODY + r"\s*-->"),
+    "percent": re.compile(r"(?<!\\)%\s*" + _BODY + r"\s*$", re.M),
+    "rst": re.compile(r"^\.\.\s+" + _BODY + r"\s*$", re.M),
+}
+_CODE = re.compile(r"[A-Z]+\d*")
+
+
+def find(text: str, index: LineIndex, syntaxes: tuple[str, ...]) -> list[Suppression]:
+    found = []
+    for syntax in syntaxes:
+        for m in _PATTERNS[syntax].finditer(text):
+            codes = tuple(_CODE.findall(m.group("codes").upper()))
+            span = index.span(m.start(), m.end())
+            if m.group("verb") == "ignore-file":
+                found.append(Suppression(span, codes, (), file_wide=True))
+                continue
+            # A comment alone on its line covers the next line; after text, its own line.
+            line_start, _ = index.line_bounds(span.line)
+            alone = not text[line_start : m.start()].strip()
+            lines = (span.line, span.end_line + 1) if alone else (span.line,)
+            found.append(Suppression(span, codes, lines))
+    return sorted(found, key=lambda s: s.span.start)

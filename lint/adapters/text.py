@@ -1,0 +1,100 @@
+"""The adapter for Markdown, plain text, reStructuredText and AsciiDoc manuscripts."""
+
+from __future__ import annotations
+
+import re
+
+from citeaudit.adapters import markers, notes, sections, suppress
+from citeaudit.adapters.authordate import author_date_citations
+from citeaudit.adapters.prose import Flavor, blank, mask
+from citeaudit.model import Document, Entry, LineIndex
+from citeaudit.problems import problem
+
+_BODY_START = re.compile(
+    r"^[ \t#*_>]*(?:abstract|summary|keywords|introduction|\d+\.?\s+introduction)\b", re.I | re.M
+)
+_PARAGRAPH = re.compile(r"(?:^[^\n]*\S[^\n]*(?:\n|$))+", re.M)
+_SYNTAXES: dict[str, tuple[str, ...]] = {
+    "markdown": ("html",),
+    "plain": ("html",),
+    "rst": ("rst", "html"),
+    "asciidoc": ("html",),
+}
+
+
+def parse_text(path: str, text: str, flavor: Flavor) -> Document:
+    index = LineIndex(text)
+    prose = mask(text, flavor)
+    doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
+    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor])
+
+    found = [s for s in sections.reference_sections(prose, flavor)]
+    raw_entries = _entries(text, found, doc)
+    if not raw_entries:
+        trailing = sections.trailing_list(prose)
+        if trailing:
+            raw_entries = sections.numbered_entries(text, *trailing)
+            doc.references = index.span(*trailing)
+            doc.list_style = "numbered"
+            found = [sections.Section(None, trailing[0], trailing[1], "references")]
+    doc.entries = [_parse_entry(text, index, raw, path) for raw in raw_entries]
+
+    body = list(prose)
+    for section in found:
+        blank(body, section.heading.start if section.heading else section.start, section.end)
+    definitions = notes.definitions(prose, index)
+    for note in definitions:
+        blank(body, note.span.start, note.span.end)
+    body_text = "".join(body)
+
+    citations, malformed = markers.numeric_citations(
+        body_text, index, skip_sup_before=_title_block_end(prose)
+    )
+    doc.citations = citations + author_date_citations(body_text, index)
+    doc.citations.sort(key=lambda c: c.span.start)
+    doc.notes = definitions
+    starts = {n.span.start for n in definitions}
+    doc.note_refs = markers.note_refs(prose, index, starts)
+    malformed += list(markers.malformed_markers(body_text))
+    malformed += notes.colonless_definitions(text, prose)
+    for bad in malformed:
+        span = index.span(bad.start, bad.end)
+        doc.problems.append(problem(path, span, "CIT007", bad.message, text[bad.start : bad.end]))
+    return doc
+
+
+def _entries(text: str, found: list[sections.Section], doc: Document) -> list[sections.RawEntry]:
+    numbered = [e for s in found for e in sections.numbered_entries(text, s.start, s.end)]
+    if numbered:
+        doc.list_style = "numbered"
+        chosen = [s for s in found if sections.numbered_entries(text, s.start, s.end)]
+    else:
+        chosen = [s for s in found if s.kind == "references"]
+        numbered = [e for s in chosen for e in sections.unnumbered_entries(text, s.start, s.end)]
+        doc.list_style = "unnumbered" if numbered else None
+    if chosen:
+        doc.references = doc.lines.span(chosen[0].start, chosen[-1].end)
+    return numbered
+
+
+def _parse_entry(text: str, index: LineIndex, raw: sections.RawEntry, path: str) -> Entry:
+    from citeaudit.entries import parse_entry
+
+    label_span = index.span(raw.label_start, raw.label_end) if raw.label else None
+    return parse_entry(
+        text, raw.start, raw.end, index, label=raw.label, label_span=label_span, path=None
+    )
+
+
+def _title_block_end(prose: str) -> int:
+    """Where the title block (title, authors, affiliations) gives way to the body.
+
+    Superscripts before this point mark affiliations, not citations."""
+    limit = min(len(prose), 3000)
+    head = prose[:limit]
+    candidates = [m.start() for m in _BODY_START.finditer(head)]
+    for m in _PARAGRAPH.finditer(head):
+        if len(m.group(0).split()) >= 40:
+            candidates.append(m.start())
+            break
+    return min(candidates) if candidates else 0

@@ -1,0 +1,196 @@
+"""Find, read and validate configuration; resolve which rules apply to a file."""
+
+from __future__ import annotations
+
+import fnmatch
+import json
+import os
+import tomllib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+CONFIG_NAMES = ("citeaudit.toml", ".citeaudit.toml", "pyproject.toml")
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used; the message names the file and key."""
+
+
+@dataclass
+class Settings:
+    select: tuple[str, ...] | None = None  # None: the rules enabled by default
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    exclude: tuple[str, ...] = ()
+    style: str = "auto"
+    library: tuple[str, ...] = ()
+    severity: dict[str, str] = field(default_factory=dict)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    fix: bool = False
+    unsafe_fixes: bool = False
+    format: str | None = None
+    source: str | None = None  # the file these came from
+    root: str = "."  # folder that relative paths in the config are relative to
+
+
+def find_config(start: str) -> str | None:
+    """The nearest config file at or above `start` (a folder)."""
+    folder = os.path.abspath(start)
+    while True:
+        for name in CONFIG_NAMES:
+            candidate = os.path.join(folder, name)
+            if os.path.isfile(candidate) and _has_settings(candidate):
+                return candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
+
+
+def _has_settings(path: str) -> bool:
+    if os.path.basename(path) != "pyproject.toml":
+        return True
+    try:
+        with open(path, "rb") as handle:
+            return "citeaudit" in tomllib.load(handle).get("tool", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return False
+
+
+def load_config(path: str) -> Settings:
+    try:
+        with open(path, "rb") as handle:
+            data = tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    if os.path.basename(path) == "pyproject.toml":
+        data = data.get("tool", {}).get("citeaudit", {})
+    settings = settings_from(data, path)
+    settings.root = os.path.dirname(os.path.abspath(path))
+    return settings
+
+
+def validate(data: Mapping[str, Any], source: str) -> None:
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(
+        Draft202012Validator(_schema()).iter_errors(data),
+        key=lambda e: [str(p) for p in e.absolute_path],
+    )
+    if errors:
+        lines = [f"{source}: {_key_path(e.absolute_path)}: {e.message}" for e in errors]
+        raise ConfigError("\n".join(lines))
+    _check_selectors(data, source)
+
+
+def _key_path(path: Iterable[Any]) -> str:
+    return ".".join(str(p) for p in path) or "(top level)"
+
+
+def _check_selectors(data: Mapping[str, Any], source: str) -> None:
+    from citeaudit.rules import all_rules
+
+    codes = list(all_rules())
+    problems = []
+    lists: list[tuple[str, Sequence[str]]] = [
+        (key, data.get(key, ())) for key in ("select", "ignore", "extend-select", "extend-ignore")
+    ]
+    lists += [(f"per-file-ignores.{k}", v) for k, v in data.get("per-file-ignores", {}).items()]
+    lists += [(f"severity.{k}", [k]) for k in data.get("severity", {})]
+    lists += [(f"rules.{k}", [k]) for k in data.get("rules", {})]
+    for key, selectors in lists:
+        for selector in selectors:
+            if selector != "ALL" and not any(code.startswith(selector.upper()) for code in codes):
+                problems.append(f"{source}: {key}: {selector!r} matches no rule code")
+    if problems:
+        raise ConfigError("\n".join(problems))
+
+
+@cache
+def _base_schema() -> dict[str, Any]:
+    text = resources.files("citeaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _schema() -> dict[str, Any]:
+    from citeaudit.rules import all_rules
+
+    schema: dict[str, Any] = json.loads(json.dumps(_base_schema()))
+    schema["properties"]["rules"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {code: r.options_schema for code, r in all_rules().items()},
+    }
+    return schema
+
+
+def settings_from(data: Mapping[str, Any], source: str) -> Settings:
+    validate(data, source)
+
+    def codes(key: str) -> tuple[str, ...]:
+        return tuple(s.upper() for s in data.get(key, ()))
+
+    library = data.get("library", ())
+    return Settings(
+        select=codes("select") if "select" in data else None,
+        ignore=codes("ignore") + codes("extend-ignore"),
+        extend_select=codes("extend-select"),
+        per_file_ignores={
+            k: tuple(c.upper() for c in v) for k, v in data.get("per-file-ignores", {}).items()
+        },
+        exclude=tuple(data.get("exclude", ())) + tuple(data.get("extend-exclude", ())),
+        style=data.get("style", "auto"),
+        library=(library,) if isinstance(library, str) else tuple(library),
+        severity=dict(data.get("severity", {})),
+        rule_options={k.upper(): dict(v) for k, v in data.get("rules", {}).items()},
+        fix=bool(data.get("fix", False)),
+        unsafe_fixes=bool(data.get("unsafe-fixes", False)),
+        format=data.get("format"),
+        source=source,
+    )
+
+
+def matches(code: str, selectors: Iterable[str]) -> bool:
+    return any(s == "ALL" or code.startswith(s) for s in selectors)
+
+
+def _specificity(code: str, selectors: Iterable[str]) -> int:
+    """Length of the longest selector that matches: the most specific one wins."""
+    return max(
+        (0 if s == "ALL" else len(s) for s in selectors if s == "ALL" or code.startswith(s)),
+        default=-1,
+    )
+
+
+def enabled_codes(settings: Settings, path: str, all_codes: Mapping[str, bool]) -> set[str]:
+    """Codes that apply to `path`. As in ruff, the more specific of select and ignore wins."""
+    if settings.select is None:
+        base = {code for code, on in all_codes.items() if on}
+    else:
+        base = {code for code in all_codes if matches(code, settings.select)}
+    base |= {code for code in all_codes if matches(code, settings.extend_select)}
+    chosen = set()
+    selectors = (settings.select or ()) + settings.extend_select
+    for code in base:
+        ignored = _specificity(code, settings.ignore)
+        if ignored < 0 or _specificity(code, selectors) > ignored:
+            chosen.add(code)
+    relative = _relative(path, settings.root)
+    for pattern, ignored_codes in settings.per_file_ignores.items():
+        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+            chosen = {c for c in chosen if not matches(c, ignored_codes)}
+    return chosen
+
+
+def _relative(path: str, root: str) -> str:
+    try:
+        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    except ValueError:
+        return path.replace(os.sep, "/")

@@ -1,0 +1,108 @@
+"""Run the enabled rules over a document and filter what they report."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+from typing import Any
+
+from citeaudit.config import Settings, matches
+from citeaudit.model import Diagnostic, Document, Suppression
+from citeaudit.problems import problem
+from citeaudit.rules import RuleContext, all_rules
+
+
+class RuleCrash(Exception):
+    """A rule raised: a bug in citeaudit, reported as an internal error."""
+
+    def __init__(self, code: str, path: str, error: BaseException) -> None:
+        super().__init__(
+            f"internal error in rule {code} on {path}: {type(error).__name__}: {error}"
+        )
+        self.code = code
+
+
+def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnostic]:
+    rules = all_rules()
+    shared: dict[str, Any] = {}
+    found: list[Diagnostic] = []
+    for code, rule in rules.items():
+        if code not in enabled or code == "SUP001":
+            continue
+        options = {**rule.defaults, **settings.rule_options.get(code, {})}
+        ctx = RuleContext(rule=rule, doc=doc, options=options, shared=shared)
+        try:
+            found.extend(rule.check(doc, ctx))
+        except Exception as error:  # a rule bug must not hide the other findings' cause
+            raise RuleCrash(code, doc.path, error) from error
+    found = _dedupe(found)
+    found = [_with_severity(d, settings) for d in found]
+    kept, unused = _suppress(found, doc.suppressions, enabled, doc.path)
+    if "SUP001" in enabled:
+        kept.extend(_unused_suppressions(doc, unused, rules.keys()))
+    return sorted(kept, key=Diagnostic.sort_key)
+
+
+def _dedupe(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+    seen: set[tuple[str, int, int, str, str]] = set()
+    out = []
+    for d in found:
+        key = (d.path, d.span.start, d.span.end, d.code, d.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _with_severity(d: Diagnostic, settings: Settings) -> Diagnostic:
+    level = settings.severity.get(d.code)
+    return dataclasses.replace(d, severity=level) if level else d  # type: ignore[arg-type]
+
+
+def _covers(s: Suppression, d: Diagnostic, path: str) -> bool:
+    if d.path != path:
+        return False
+    if s.codes and not matches(d.code, s.codes):
+        return False
+    return s.file_wide or d.span.line in s.target_lines
+
+
+def _suppress(
+    found: list[Diagnostic], suppressions: list[Suppression], enabled: set[str], path: str
+) -> tuple[list[Diagnostic], list[Suppression]]:
+    if not suppressions:
+        return found, []
+    used: set[int] = set()
+    kept = []
+    for d in found:
+        hits = [i for i, s in enumerate(suppressions) if _covers(s, d, path)]
+        if hits:
+            used.update(hits)
+        else:
+            kept.append(d)
+    unused = [
+        s
+        for i, s in enumerate(suppressions)
+        if i not in used and (not s.codes or any(matches(c, s.codes) for c in enabled))
+    ]
+    return kept, unused
+
+
+def _unused_suppressions(
+    doc: Document, unused: list[Suppression], codes: Iterable[str]
+) -> list[Diagnostic]:
+    known = set(codes)
+    out = []
+    for s in unused:
+        unknown = [c for c in s.codes if not any(k.startswith(c) for k in known)]
+        if unknown:
+            message = f"suppression names unknown rule code {', '.join(unknown)}"
+        elif s.file_wide:
+            message = "unused file-wide suppression: nothing it names was found in this file"
+        else:
+            named = ", ".join(s.codes) if s.codes else "any rule"
+            message = f"unused suppression: no {named} finding on the line it covers"
+        out.append(
+            problem(doc.path, s.span, "SUP001", message, doc.text[s.span.start : s.span.end])
+        )
+    return out

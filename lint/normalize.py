@@ -1,0 +1,100 @@
+"""Text normalisation for fuzzy matching: casefold, strip diacritics, drop stop-words."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+STOP_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "of",
+        "and",
+        "or",
+        "in",
+        "on",
+        "at",
+        "to",
+        "for",
+        "from",
+        "by",
+        "with",
+        "as",
+        "is",
+        "was",
+        "were",
+        "be",
+        "been",
+        "are",
+        "that",
+        "this",
+        "which",
+        "who",
+        "whom",
+        "its",
+        "it",
+        "his",
+        "her",
+        "their",
+        "our",
+        "your",
+        "into",
+        "over",
+        "under",
+        "than",
+        "then",
+        "also",
+        "not",
+        "no",
+        "de",
+        "la",
+        "le",
+        "les",
+        "des",
+        "du",
+        "et",
+        "el",
+        "los",
+        "las",
+        "y",
+        "en",
+        "der",
+        "die",
+        "das",
+        "und",
+        "von",
+        "zu",
+        "im",
+        "al",
+    ]
+)
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+
+
+def fold(text: str) -> str:
+    """Casefolded text without diacritics or LaTeX braces."""
+    text = text.replace("{", "").replace("}", "")
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def words(text: str, *, keep_stop_words: bool = False) -> list[str]:
+    found = [w.replace("’", "'") for w in _WORD.findall(fold(text))]
+    return found if keep_stop_words else [w for w in found if w not in STOP_WORDS]
+
+
+def key(text: str) -> str:
+    return " ".join(words(text))
+
+
+def surnames(authors: tuple[str, ...]) -> set[str]:
+    """Every capitalised name part of the authors, folded: 'Stueck William' and
+    'Stueck, William' both give {'stueck', 'william'}."""
+    parts: set[str] = set()
+    for author in authors:
+        for word in words(author):
+            if len(word) > 1:
+                parts.add(word)
+    return parts

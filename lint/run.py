@@ -1,0 +1,236 @@
+"""One `citeaudit check` run: configure, discover, load, check, filter, fix, report."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+
+import click
+from citeaudit import config as cfg
+from citeaudit.discover import manuscripts
+from citeaudit.model import Diagnostic, Document
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+@dataclass
+class Options:
+    paths: tuple[str, ...] = (".",)
+    output_format: str | None = None
+    output: str | None = None
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] | None = None
+    config_file: str | None = None
+    isolated: bool = False
+    stdin_filename: str | None = None
+    exit_zero: bool = False
+    statistics: bool = False
+    quiet: bool = False
+    color: bool | None = None
+    fix: bool | None = None
+    unsafe_fixes: bool | None = None
+    diff: bool = False
+    changed_since: str | None = None
+    baseline: str | None = None
+    write_baseline: str | None = None
+    force_exclude: bool = False
+
+    @classmethod
+    def from_cli(cls, values: Mapping[str, object]) -> Options:
+        from citeaudit.cli import _codes
+
+        fields = dict(values)
+        for key in ("select", "ignore", "extend_select"):
+            fields[key] = _codes(fields[key])  # type: ignore[arg-type]
+        fields["paths"] = tuple(fields["paths"]) or (".",)  # type: ignore[arg-type]
+        return cls(**fields)  # type: ignore[arg-type]
+
+
+class Configs:
+    """Settings per folder: the explicit --config, or the nearest config file."""
+
+    def __init__(self, options: Options) -> None:
+        self.options = options
+        self.cache: dict[str, cfg.Settings] = {}
+        self.explicit = cfg.load_config(options.config_file) if options.config_file else None
+
+    def for_path(self, path: str) -> cfg.Settings:
+        if self.explicit is not None:
+            return self._override(self.explicit)
+        folder = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
+        if folder not in self.cache:
+            found = None if self.options.isolated else cfg.find_config(folder)
+            self.cache[folder] = self._override(
+                cfg.load_config(found) if found else cfg.Settings(root=os.getcwd())
+            )
+        return self.cache[folder]
+
+    def _override(self, settings: cfg.Settings) -> cfg.Settings:
+        o = self.options
+        return replace(
+            settings,
+            select=o.select if o.select is not None else settings.select,
+            ignore=settings.ignore + (o.ignore or ()),
+            extend_select=settings.extend_select + (o.extend_select or ()),
+            fix=o.fix if o.fix is not None else settings.fix,
+            unsafe_fixes=o.unsafe_fixes if o.unsafe_fixes is not None else settings.unsafe_fixes,
+        )
+
+
+def run(options: Options) -> int:
+    try:
+        configs = Configs(options)
+        base = configs.for_path(os.path.join(os.getcwd(), "x"))
+        for key, codes in (
+            ("--select", options.select),
+            ("--ignore", options.ignore),
+            ("--extend-select", options.extend_select),
+        ):
+            _check_cli_codes(key, codes or ())
+    except cfg.ConfigError as error:
+        click.echo(f"citeaudit: {error}", err=True)
+        return EXIT_ERROR
+    output_format = (
+        options.output_format or base.format or os.environ.get("CITEAUDIT_OUTPUT_FORMAT") or "text"
+    )
+    if output_format not in _formats():
+        click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
+        return EXIT_ERROR
+    docs, diagnostics, failure = _check_all(options, configs)
+    if failure:
+        click.echo(f"citeaudit: {failure}", err=True)
+        return EXIT_ERROR
+    fixed = 0
+    if options.fix or options.diff or base.fix:
+        from citeaudit.fix import apply_fixes
+
+        fixed, diagnostics, patch = apply_fixes(
+            docs, diagnostics, unsafe=bool(base.unsafe_fixes), write=not options.diff
+        )
+        if options.diff:
+            sys.stdout.write(patch)
+            return EXIT_FINDINGS if patch else EXIT_CLEAN
+    filtered = _filter(options, diagnostics, docs)
+    if isinstance(filtered, int):
+        return filtered
+    _report(options, output_format, docs, filtered, fixed)
+    if options.exit_zero or not filtered:
+        return EXIT_CLEAN
+    return EXIT_FINDINGS
+
+
+def _formats() -> tuple[str, ...]:
+    from citeaudit.report import FORMATS
+
+    return tuple(FORMATS)
+
+
+def _check_cli_codes(option: str, codes: tuple[str, ...]) -> None:
+    from citeaudit.rules import all_rules
+
+    known = all_rules()
+    for code in codes:
+        if code != "ALL" and not any(k.startswith(code) for k in known):
+            raise cfg.ConfigError(f"{option}: {code!r} matches no rule code")
+
+
+def _check_all(
+    options: Options, configs: Configs
+) -> tuple[list[Document], list[Diagnostic], str | None]:
+    from citeaudit.bibliography import attach_bibliographies
+    from citeaudit.engine import RuleCrash, check
+    from citeaudit.load import load
+    from citeaudit.rules import all_rules
+
+    defaults = {code: r.default_enabled for code, r in all_rules().items()}
+    docs: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    for path, data in _inputs(options, configs):
+        if isinstance(data, str):
+            return docs, diagnostics, data
+        settings = configs.for_path(path)
+        doc = load(path, data)
+        attach_bibliographies(doc, settings)
+        docs.append(doc)
+        try:
+            diagnostics.extend(check(doc, settings, cfg.enabled_codes(settings, path, defaults)))
+        except RuleCrash as crash:
+            return docs, diagnostics, str(crash)
+    return docs, diagnostics, None
+
+
+def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:
+    """(path, bytes or None to read from disk); an error message instead of bytes ends the run."""
+    inputs: list[tuple[str, bytes | str | None]] = []
+    on_disk = [p for p in options.paths if p != "-"]
+    if "-" in options.paths:
+        inputs.append((options.stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+    for path in on_disk:
+        if not os.path.exists(path):
+            return [(path, f"{path}: no such file or folder")]
+    exclude = configs.for_path(os.path.join(os.getcwd(), "x")).exclude
+    inputs.extend((path, None) for path in manuscripts(on_disk, exclude, options.force_exclude))
+    return inputs
+
+
+def _filter(
+    options: Options, diagnostics: list[Diagnostic], docs: list[Document]
+) -> list[Diagnostic] | int:
+    if options.changed_since:
+        from citeaudit.gitdiff import GitError, only_changed
+
+        try:
+            diagnostics = only_changed(diagnostics, docs, options.changed_since)
+        except GitError as error:
+            click.echo(f"citeaudit: --changed-since: {error}", err=True)
+            return EXIT_ERROR
+    if options.write_baseline:
+        from citeaudit.baseline import write_baseline
+
+        write_baseline(options.write_baseline, diagnostics)
+    if options.baseline:
+        from citeaudit.baseline import BaselineError, apply_baseline
+
+        try:
+            diagnostics = apply_baseline(options.baseline, diagnostics)
+        except BaselineError as error:
+            click.echo(f"citeaudit: --baseline: {error}", err=True)
+            return EXIT_ERROR
+    return diagnostics
+
+
+def _report(
+    options: Options,
+    output_format: str,
+    docs: list[Document],
+    diagnostics: list[Diagnostic],
+    fixed: int,
+) -> None:
+    from citeaudit.report import ReportOptions, renderer
+    from citeaudit.rules import all_rules
+
+    to_file = options.output is not None
+    color = (
+        options.color
+        if options.color is not None
+        else (not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    )
+    report = ReportOptions(
+        rules=all_rules(),
+        sources={d.path: d.text for d in docs},
+        files_checked=[d.path for d in docs],
+        color=bool(color),
+        statistics=options.statistics,
+        quiet=options.quiet,
+        fixed=fixed,
+    )
+    text = renderer(output_format)(diagnostics, report)
+    if options.output:
+        from citeaudit.fileio import write_atomic
+
+        write_atomic(options.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)

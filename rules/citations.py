@@ -1,0 +1,225 @@
+"""CIT rules: in-text citations against the reference list."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterator
+
+from citeaudit.linking import by_label, citations_of, label_text, labelled_citations
+from citeaudit.model import Citation, Diagnostic, Document, Span
+from citeaudit.rules import RuleContext, from_parser, rule
+
+
+@rule("CIT001", "undefined-citation", "error")
+def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a citation whose number or key matches no entry in the reference list or
+    bibliography.
+
+    ## Why is this bad?
+    A reader who follows the marker finds nothing. Usually an entry was deleted, the list
+    was renumbered, or a key is misspelt.
+
+    ## Example
+    ```markdown
+    As Cumings argued [16].
+
+    ## References
+    [1] Cumings, Bruce. *The Origins of the Korean War*. 1981.
+    ```
+    Use a number that exists, or add the missing entry.
+    """
+    table = by_label(doc)
+    if not table:
+        return
+    numbers = sorted(int(k) for k in table if k.isdigit())
+    for citation in labelled_citations(doc):
+        if "*" in citation.targets:
+            continue
+        missing = [t for t in citation.targets if t not in table]
+        for target in missing:
+            span = _target_span(doc, citation, target)
+            if doc.list_style == "numbered" and numbers:
+                where = f"the list runs from [{numbers[0]}] to [{numbers[-1]}]"
+                yield ctx.diagnostic(
+                    span, f"[{target}] matches no entry: {where}", context=f"[{target}]"
+                )
+            else:
+                yield ctx.diagnostic(
+                    span, f"'{target}' matches no entry in the bibliography", context=target
+                )
+
+
+def _target_span(doc: Document, citation: Citation, target: str) -> Span:
+    """The span of the written item that names `target` (a number inside a range too)."""
+    for written in citation.label_spans:
+        item = doc.text[written.start : written.end]
+        numbers = [int(n) for n in re.findall(r"\d+", item)]
+        if target.isdigit() and numbers and numbers[0] <= int(target) <= numbers[-1]:
+            return written
+        if item == target:
+            return written
+    return citation.span
+
+
+@rule("CIT002", "unused-reference", "warning")
+def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports an entry of the manuscript's own reference list that no citation points to.
+    `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry. Entries of a
+    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited.
+
+    ## Why is this bad?
+    A listed but uncited source is either padding or, more often, a sign that the
+    numbering drifted and a marker points somewhere else.
+
+    ## Example
+    ```markdown
+    Acheson spoke on 12 January [1].
+
+    ## References
+    [1] Acheson, Dean. "Crisis in Asia." 1950.
+    [2] Kennan, George. *Memoirs*. 1967.
+    ```
+    Cite [2] where it is used, or remove it.
+    """
+    if doc.list_style not in ("numbered",):
+        return
+    cited = citations_of(doc)
+    if not cited:
+        return
+    relinked: dict[str, str] = ctx.shared.get("relinked", {})
+    for entry in doc.entries:
+        if entry.label is None or (
+            entry.label in cited and not _all_relinked(cited[entry.label], entry.label, relinked)
+        ):
+            continue
+        span = entry.label_span or entry.span
+        if entry.label in cited:
+            message = (
+                f"entry {label_text(entry)} is never cited for what it is: its markers belong "
+                "to the numbering shift reported above"
+            )
+        else:
+            message = f"entry {label_text(entry)} is never cited"
+        yield ctx.diagnostic(span, message, context=entry.raw[:80])
+
+
+def _all_relinked(citations: list[Citation], label: str, relinked: dict[str, str]) -> bool:
+    return bool(relinked) and all(f"{c.span.start}:{label}" in relinked for c in citations)
+
+
+@rule("CIT006", "citation-order", "info")
+def citation_order(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    In a numeric style, reports an entry that is first cited before a lower-numbered
+    entry is. Lists that are numbered alphabetically (as BibTeX's `plain` and `abbrv`
+    styles do) are left alone.
+
+    ## Why is this bad?
+    Vancouver, IEEE and most numeric house styles number entries in order of first
+    citation. A jump usually means a citation was added later without renumbering.
+
+    ## Example
+    ```markdown
+    First [1], then [3], then [2].
+    ```
+    Renumber the list so that [2] is the second source cited.
+    """
+    if doc.list_style != "numbered":
+        return
+    table = by_label(doc)
+    if _alphabetical(doc):
+        return
+    first: dict[str, Citation] = {}
+    for citation in labelled_citations(doc):
+        for target in citation.targets:
+            if target in table and target.isdigit():
+                first.setdefault(target, citation)
+    order = list(first)
+    ideal = sorted(order, key=int)
+    for got, expected in zip(order, ideal, strict=True):
+        if int(got) > int(expected):
+            citation = first[got]
+            yield ctx.diagnostic(
+                citation.span,
+                f"[{got}] is cited before [{expected}]; entries should be numbered in order of first citation",
+                context=f"[{got}] before [{expected}]",
+            )
+
+
+def _alphabetical(doc: Document) -> bool:
+    names = [(e.authors[0] if e.authors else e.raw).casefold() for e in doc.entries]
+    if len(names) < 3:
+        return False
+    ordered = sum(1 for a, b in itertools.pairwise(names) if a <= b)
+    return ordered >= 0.9 * (len(names) - 1)
+
+
+@rule("CIT007", "malformed-citation", "error")
+def malformed_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a marker that cannot mean what it says: a range that runs backwards (`[3-1]`),
+    a note marker with a space inside (`[^ 18]`), a note definition written without its
+    colon (`[^1] Text`), or an empty item (`[1, ]`).
+
+    ## Why is this bad?
+    Renderers print such markers literally or drop them, and the reader cannot tell which
+    source was meant.
+
+    ## Example
+    ```markdown
+    See the minutes [^ 18].
+    [^1] Stueck, *Rethinking the Korean War*, 73.
+    ```
+    Write `[^18]`, and `[^1]: Stueck, ...` with the colon.
+    """
+    yield from from_parser(doc, ctx)
+
+
+@rule("CIT008", "mixed-citation-styles", "warning")
+def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a document that cites in two systems at once: numbers against a numbered list
+    and (Author Year) against the same list, or Pandoc keys beside numbers. An author-date
+    citation counts only when its author is in the reference list, so a parenthetical
+    like "(March 1950)" or "(Korea 1950)" is not mistaken for one.
+
+    ## Why is this bad?
+    Every house style picks one system. A mixture usually means text was pasted from
+    another draft, and its citations were never converted.
+
+    ## Example
+    ```markdown
+    Stalin agreed in April [4]. Kim had lied (Weathersby 1995).
+    ```
+    Convert the author-date citation to the numeric system.
+    """
+    numeric = [c for c in doc.citations if c.style == "numeric"]
+    keyed = [c for c in doc.citations if c.style == "key"]
+    author_date = [
+        c for c in doc.citations if c.style == "author-date" and _names_listed_author(doc, c)
+    ]
+    styles = {"numeric": numeric, "author-date": author_date, "key": keyed}
+    present = {name: cites for name, cites in styles.items() if cites}
+    if len(present) < 2:
+        return
+    main = max(present, key=lambda name: len(present[name]))
+    for name, cites in present.items():
+        if name == main:
+            continue
+        first = cites[0]
+        yield ctx.diagnostic(
+            first.span,
+            f"{name} citation in a document that mostly cites {main} ({len(present[main])} {main} "
+            f"against {len(cites)} {name})",
+            related=[ctx.related(present[main][0].span, f"first {main} citation")],
+        )
+
+
+def _names_listed_author(doc: Document, citation: Citation) -> bool:
+    surnames = {
+        part.strip(",.").casefold() for e in doc.entries for a in e.authors for part in a.split()
+    }
+    return any(a.split()[0].casefold() in surnames for a in citation.authors)

@@ -1,0 +1,49 @@
+"""Rules about the files and the linter's own comments."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from citeaudit.model import Diagnostic, Document
+from citeaudit.rules import RuleContext, from_parser, rule
+
+
+@rule("IO001", "unreadable-file", "error")
+def unreadable_file(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a file that cannot be checked: it cannot be read, it is binary, it is too large
+    (over 20 MiB), or it is not valid UTF-8 (it is then read as Windows-1252 and checked,
+    but fixes are withheld).
+
+    ## Why is this bad?
+    A manuscript the linter cannot read is a manuscript nobody checked. Saying so is better
+    than silence.
+
+    ## Example
+    ```text
+    thesis.docx:1:1: IO001 file is binary or not in a text encoding citeaudit can read
+    ```
+    Export the manuscript as Markdown, LaTeX or plain text, or save it as UTF-8.
+    """
+    yield from from_parser(doc, ctx)
+
+
+@rule("SUP001", "unused-suppression", "warning")
+def unused_suppression(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a suppression comment (`<!-- citeaudit: ignore CIT002 -->`,
+    `% citeaudit: ignore CIT002`) that silences nothing, or that names an unknown code.
+
+    ## Why is this bad?
+    A stale suppression hides the next real finding on that line, and an unknown code is
+    usually a typo that suppresses nothing at all.
+
+    ## Example
+    ```markdown
+    <!-- citeaudit: ignore CIT001 -->
+    A sentence whose citation is fine [1].
+    ```
+    Remove the comment.
+    """
+    # The engine reports these itself, after every other rule has run.
+    return iter(())
