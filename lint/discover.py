@@ -74,8 +74,4 @@ def manuscripts(
 
 def _wanted(name: str) -> bool:
     lower = name.lower()
-    ext = os.path.splitext(lower)[1]
-    if ext not in FORMATS or lower in _SKIP_NAMES:
-        return False
-    # Sidecar files in the corpus layout, and expected-output files.
-    return not lower.endswith((".source.txt", ".expected.txt"))
+    return os.path.splitext(lower)[1] in FORMATS and lower not in _SKIP_NAMES

@@ -80,10 +80,16 @@ def _suppress(
             used.update(hits)
         else:
             kept.append(d)
+    known = all_rules()
     unused = [
         s
         for i, s in enumerate(suppressions)
-        if i not in used and (not s.codes or any(matches(c, s.codes) for c in enabled))
+        if i not in used
+        and (
+            not s.codes
+            or any(matches(c, s.codes) for c in enabled)
+            or any(not any(k.startswith(c) for k in known) for c in s.codes)
+        )
     ]
     return kept, unused
 

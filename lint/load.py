@@ -93,6 +93,10 @@ def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Docume
             return _unreadable(path, f"cannot read file: {error.strerror or error}")
     if len(data) > MAX_BYTES:
         return _unreadable(path, f"input is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
+    if not data.strip():
+        doc = _unreadable(path, "file is empty: there is nothing to check")
+        doc.certain = True
+        return doc
     decoded = decode(data)
     if decoded is None:
         return _unreadable(path, "file is binary or not in a text encoding citeaudit can read")

@@ -105,14 +105,25 @@ def duplicate_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     if len(entries) < 2:
         return
     titles = [key(e.title or e.raw) for e in entries]
-    scores = process.cdist(
+    close = process.cdist(
         titles, titles, scorer=fuzz.token_sort_ratio, score_cutoff=ctx.options["title-threshold"]
     )
+    # A short title inside a longer one ("The Korean Decision" and "The Korean Decision,
+    # June 24-30, 1950") is the same work when both entries name the same author.
+    contained = process.cdist(titles, titles, scorer=fuzz.token_set_ratio, score_cutoff=100)
     for j in range(len(entries)):
         for i in range(j):
-            if scores[i][j] and len(titles[i]) >= 12 and _same_authors(entries[i], entries[j]):
+            if not _substantial(titles[i]) or not _substantial(titles[j]):
+                continue
+            authored = bool(entries[i].authors and entries[j].authors)
+            same_title = close[i][j] or (contained[i][j] and authored)
+            if same_title and _same_authors(entries[i], entries[j]):
                 yield _duplicate(ctx, entries[i], entries[j])
                 break
+
+
+def _substantial(title: str) -> bool:
+    return len(title) >= 12 and len(title.split()) >= 2
 
 
 def _same_authors(a: Entry, b: Entry) -> bool:
@@ -124,7 +135,7 @@ def _same_authors(a: Entry, b: Entry) -> bool:
 
 def _duplicate(ctx: RuleContext, first: Entry, later: Entry) -> Diagnostic:
     differences = []
-    for name in ("year", "publisher", "container", "pages", "volume"):
+    for name in ("year", "publisher", "container", "volume"):
         a, b = first.get(name), later.get(name)
         if a and b and key(a) != key(b):
             differences.append(f"{name} {a} in {label_text(first)}, {b} in {label_text(later)}")

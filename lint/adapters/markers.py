@@ -17,8 +17,9 @@ _BRACKET = re.compile(
     rf"(?<![\w\]\\])(?<!\\\])(\\?\[)\s*(?P<items>{_ITEM}(?:\s*[,;]\s*{_ITEM})*)"
     rf"(?:\s*[,:]\s*(?P<loc>{_LOCATOR}))?\s*(\\?\])(?![\[(:])"
 )
+# A <sup> right after a number is an exponent (2<sup>256</sup>), unless the number is a year.
 _SUP = re.compile(
-    r"(?<![\d.,])<sup>\s*\[?\s*(?P<items>"
+    r"(?:(?<![\d.,])|(?<=\b1[4-9]\d\d)|(?<=\b20\d\d))<sup>\s*\[?\s*(?P<items>"
     + _ITEM
     + r"(?:\s*[,;]\s*"
     + _ITEM
@@ -43,6 +44,9 @@ class Malformed:
     start: int
     end: int
     message: str
+    # What to write over start:end when the intended marker is beyond doubt, and why.
+    replacement: str | None = None
+    fix_title: str = ""
 
 
 def _expand(items: str, base: int) -> tuple[list[str], list[tuple[int, int]], str | None]:
@@ -128,8 +132,17 @@ def note_refs(prose: str, index: LineIndex, definitions: set[int]) -> list[NoteR
 
 def malformed_markers(prose: str) -> Iterator[Malformed]:
     for m in _BAD_NOTE_REF.finditer(prose):
+        label = m.group("label").strip()
+        # Only a space at the edges, on one line, is certainly a typo: `[^a b]` has no one
+        # right reading, and a marker broken over lines may be something else entirely.
+        certain = bool(label) and "\n" not in m.group(0) and not re.search(r"[\s^]", label)
+        fixed = f"[^{label}]" if certain else None
         yield Malformed(
-            m.start(), m.end(), f"note marker {m.group(0)!r} has a space inside the brackets"
+            m.start(),
+            m.end(),
+            f"note marker {m.group(0)!r} has a space inside the brackets",
+            fixed,
+            f"Remove the space: {fixed}" if fixed else "",
         )
     for m in _EMPTY_CITE.finditer(prose):
         yield Malformed(m.start(), m.end(), "citation marker has an empty item")
