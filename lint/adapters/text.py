@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from citeaudit.adapters import markers, notes, sections, suppress
 from citeaudit.adapters.authordate import author_date_citations
 from citeaudit.adapters.prose import Flavor, blank, mask
-from citeaudit.model import Document, Entry, LineIndex
+from citeaudit.model import Document, Edit, Entry, Fix, LineIndex
 from citeaudit.problems import problem
 
 _BODY_START = re.compile(
     r"^[ \t#*_>]*(?:abstract|summary|keywords|introduction|\d+\.?\s+introduction)\b", re.I | re.M
 )
+_FIRST_LINE = re.compile(r"\s*(\S[^\n]*)")
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]", re.M)
 _PARAGRAPH = re.compile(r"(?:^[^\n]*\S[^\n]*(?:\n|$))+", re.M)
 _SYNTAXES: dict[str, tuple[str, ...]] = {
     "markdown": ("html",),
@@ -56,10 +59,23 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     starts = {n.span.start for n in definitions}
     doc.note_refs = markers.note_refs(prose, index, starts)
     malformed += list(markers.malformed_markers(body_text))
-    malformed += notes.colonless_definitions(text, prose)
+    # Among several colon-less definitions each is a definition beyond doubt: add the colon.
+    malformed += [
+        dataclasses.replace(
+            bad,
+            replacement=f"{text[bad.start : bad.end]}:",
+            fix_title=f"Add the colon: {text[bad.start : bad.end].strip()}:",
+        )
+        for bad in notes.colonless_definitions(text, prose)
+    ]
     for bad in malformed:
         span = index.span(bad.start, bad.end)
-        doc.problems.append(problem(path, span, "CIT007", bad.message, text[bad.start : bad.end]))
+        written = text[bad.start : bad.end]
+        fix = None
+        # Replacements are read from the masked prose: offer one only where that is the text.
+        if bad.replacement is not None and prose[bad.start : bad.end] == written:
+            fix = Fix(bad.fix_title, (Edit(bad.start, bad.end, bad.replacement),), "safe")
+        doc.problems.append(problem(path, span, "CIT007", bad.message, written, fix=fix))
     return doc
 
 
@@ -89,11 +105,15 @@ def _parse_entry(text: str, index: LineIndex, raw: sections.RawEntry, path: str)
 def _title_block_end(prose: str) -> int:
     """Where the title block (title, authors, affiliations) gives way to the body.
 
-    Superscripts before this point mark affiliations, not citations."""
-    limit = min(len(prose), 3000)
-    head = prose[:limit]
+    Superscripts before this point mark affiliations, not citations. Only a document
+    that opens with a heading has a title block."""
+    head = prose[: min(len(prose), 3000)]
+    first = _FIRST_LINE.match(head)
+    if not first or not first.group(1).startswith("#"):
+        return 0
     candidates = [m.start() for m in _BODY_START.finditer(head)]
-    for m in _PARAGRAPH.finditer(head):
+    candidates += [m.start() for m in _HEADING.finditer(head, first.end())][:1]
+    for m in _PARAGRAPH.finditer(head, first.end()):
         if len(m.group(0).split()) >= 40:
             candidates.append(m.start())
             break

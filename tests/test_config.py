@@ -1,0 +1,126 @@
+"""Configuration files: discovery, validation with key paths, precedence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citeaudit.config import ConfigError, Settings, enabled_codes, settings_from
+from citeaudit.rules import all_rules
+from tests.conftest import CORPUS, findings, run_cli
+
+DRAFT = CORPUS / "cases" / "numbered-fires" / "draft.md"
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('select = "CIT"', "select: 'CIT' is not of type 'array'"),
+        (
+            "[rules.REF001]\ntitle-threshold = 120",
+            "rules.REF001.title-threshold: 120 is greater than the maximum of 100",
+        ),
+        (
+            "[rules.REF001]\nthreshold = 90",
+            "rules.REF001: Additional properties are not allowed ('threshold' was unexpected)",
+        ),
+        (
+            'severity = { CIT002 = "fatal" }',
+            "severity.CIT002: 'fatal' is not one of ['error', 'warning', 'info']",
+        ),
+        ('ignore = ["QQQ"]', "ignore: 'QQQ' matches no rule code"),
+        (
+            "colour = true",
+            "(top level): Additional properties are not allowed ('colour' was unexpected)",
+        ),
+        ("select = [", "not valid TOML"),
+    ],
+)
+def test_bad_config_exits_2_and_names_the_key(tmp_path: Path, toml: str, message: str) -> None:
+    (tmp_path / "citeaudit.toml").write_text(toml)
+    (tmp_path / "a.md").write_text("Text.\n")
+    result = run_cli(["check", "a.md"], cwd=tmp_path)
+    assert result.exit_code == 2
+    assert f"citeaudit.toml: {message}" in result.output or message in result.output, result.output
+
+
+def test_pyproject_section_is_found_from_a_subfolder(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.citeaudit]\nselect = ["REF002"]\n')
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "draft.md").write_bytes(DRAFT.read_bytes())
+    found = {r["code"] for r in findings(["chapters/draft.md"], cwd=tmp_path)}
+    assert found == {"REF002"}
+
+
+def test_pyproject_without_our_section_is_skipped(tmp_path: Path) -> None:
+    (tmp_path / "citeaudit.toml").write_text('select = ["CIT002"]\n')
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "pyproject.toml").write_text("[tool.black]\nline-length = 88\n")
+    (tmp_path / "sub" / "draft.md").write_bytes(DRAFT.read_bytes())
+    assert {r["code"] for r in findings(["sub/draft.md"], cwd=tmp_path)} == {"CIT002"}
+
+
+def test_severity_override_and_per_file_ignores(tmp_path: Path) -> None:
+    (tmp_path / "citeaudit.toml").write_text(
+        'severity = { CIT002 = "error" }\n[per-file-ignores]\n"notes/*.md" = ["REF"]\n'
+    )
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "draft.md").write_bytes(DRAFT.read_bytes())
+    (tmp_path / "draft.md").write_bytes(DRAFT.read_bytes())
+    records = findings(["."], cwd=tmp_path)
+    top = [r for r in records if r["path"] == "draft.md"]
+    inner = [r for r in records if r["path"].startswith("notes")]
+    assert {r["severity"] for r in top if r["code"] == "CIT002"} == {"error"}
+    assert any(r["code"].startswith("REF") for r in top)
+    assert not any(r["code"].startswith("REF") for r in inner)
+
+
+def test_command_line_wins_over_the_file(tmp_path: Path) -> None:
+    (tmp_path / "citeaudit.toml").write_text('select = ["REF002"]\n')
+    (tmp_path / "draft.md").write_bytes(DRAFT.read_bytes())
+    assert {r["code"] for r in findings(["--select", "CIT002", "draft.md"], cwd=tmp_path)} == {
+        "CIT002"
+    }
+
+
+def test_explicit_config_file(tmp_path: Path) -> None:
+    config = tmp_path / "strict.toml"
+    config.write_text('select = ["CIT006"]\n')
+    assert {r["code"] for r in findings(["--config", str(config), str(DRAFT)])} == {"CIT006"}
+
+
+def test_exclude_from_config(tmp_path: Path) -> None:
+    (tmp_path / "citeaudit.toml").write_text('exclude = ["drafts"]\n')
+    (tmp_path / "drafts").mkdir()
+    (tmp_path / "drafts" / "draft.md").write_bytes(DRAFT.read_bytes())
+    assert run_cli(["check", "."], cwd=tmp_path).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("settings", "code", "on"),
+    [
+        (Settings(), "CIT001", True),
+        (Settings(select=("REF",)), "CIT001", False),
+        (Settings(select=("ALL",), ignore=("CIT00",)), "CIT001", False),
+        (Settings(select=("CIT001",), ignore=("CIT",)), "CIT001", True),
+        (Settings(ignore=("CIT",), extend_select=("CIT001",)), "CIT001", True),
+        (Settings(per_file_ignores={"*.md": ("CIT001",)}), "CIT001", False),
+    ],
+)
+def test_precedence(settings: Settings, code: str, on: bool) -> None:
+    defaults = {c: r.default_enabled for c, r in all_rules().items()}
+    assert (code in enabled_codes(settings, "x.md", defaults)) is on
+
+
+def test_every_rule_options_schema_accepts_its_defaults() -> None:
+    data = {"rules": {code: dict(r.defaults) for code, r in all_rules().items() if r.defaults}}
+    settings_from(data, "test")
+
+
+def test_config_error_lists_every_problem() -> None:
+    with pytest.raises(ConfigError) as caught:
+        settings_from({"select": 3, "fix": "yes"}, "citeaudit.toml")
+    text = str(caught.value)
+    assert "citeaudit.toml: fix: 'yes' is not of type 'boolean'" in text
+    assert "citeaudit.toml: select: 3 is not of type 'array'" in text
