@@ -96,6 +96,13 @@ def numeric_citations(
             citations.append(
                 _citation(index, m.start(), m.end(), prose, targets, spans, "unicode-sup", None)
             )
+    # `<sup>[2]</sup>` is one marker, not a bracket inside a superscript.
+    sups = [(c.span.start, c.span.end) for c in citations if c.form == "sup"]
+    citations = [
+        c
+        for c in citations
+        if c.form != "bracket" or not any(s <= c.span.start and c.span.end <= e for s, e in sups)
+    ]
     citations.sort(key=lambda c: c.span.start)
     return citations, malformed
 
