@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from citeaudit.cli import main
 from click.testing import CliRunner, Result
+
+from citeaudit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
