@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from citeaudit.config import Settings, matches
-from citeaudit.model import Diagnostic, Document, Suppression
+from citeaudit.model import Diagnostic, Document, Edit, Fix, Suppression
 from citeaudit.problems import problem
 from citeaudit.rules import RuleContext, all_rules
 
@@ -108,7 +108,28 @@ def _unused_suppressions(
         else:
             named = ", ".join(s.codes) if s.codes else "any rule"
             message = f"unused suppression: no {named} finding on the line it covers"
-        out.append(
-            problem(doc.path, s.span, "SUP001", message, doc.text[s.span.start : s.span.end])
-        )
+        context = doc.text[s.span.start : s.span.end]
+        out.append(problem(doc.path, s.span, "SUP001", message, context, fix=_removal(doc, s)))
     return out
+
+
+def _removal(doc: Document, s: Suppression) -> Fix:
+    """Delete the comment, with its whole line when it is alone there, so no blank line or
+    stray indent is left behind."""
+    text = doc.text
+    start = s.span.start
+    # The comment patterns may swallow the newline after them; the line break is not theirs.
+    end = start + len(text[start : s.span.end].rstrip())
+    line_start, _ = doc.lines.line_bounds(doc.lines.position(start)[0])
+    _, line_end = doc.lines.line_bounds(doc.lines.position(end)[0])
+    before, after = text[line_start:start], text[end:line_end]
+    if not before.strip() and not after.strip():
+        start, end = line_start, min(line_end + 1, len(text))
+    elif not before.strip():
+        end += len(after) - len(after.lstrip())
+    elif text[start] == "%" and not before[-1].isspace():
+        # In TeX `word%` joins the next line on: keep the `%` so the output is unchanged.
+        return Fix("Remove the unused suppression", (Edit(start, end, "%"),), "safe")
+    else:
+        start -= len(before) - len(before.rstrip())
+    return Fix("Remove the unused suppression", (Edit(start, end, ""),), "safe")

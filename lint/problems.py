@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
-from citeaudit.model import Diagnostic, Span
+from citeaudit.model import Diagnostic, Fix, Span
 
 
-def problem(path: str, span: Span, code: str, message: str, context: str = "") -> Diagnostic:
+def problem(
+    path: str,
+    span: Span,
+    code: str,
+    message: str,
+    context: str = "",
+    *,
+    fix: Fix | None = None,
+) -> Diagnostic:
     from citeaudit.rules import get
 
     rule = get(code)
@@ -18,5 +26,6 @@ def problem(path: str, span: Span, code: str, message: str, context: str = "") -
         rule=rule.name,
         severity=rule.severity,
         message=message,
+        fix=fix,
         context=context or message,
     )

@@ -157,7 +157,7 @@ def _alphabetical(doc: Document) -> bool:
     return ordered >= 0.9 * (len(names) - 1)
 
 
-@rule("CIT007", "malformed-citation", "error")
+@rule("CIT007", "malformed-citation", "error", fix="safe")
 def malformed_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports a marker that cannot mean what it says: a range that runs backwards (`[3-1]`),

@@ -28,7 +28,7 @@ def unreadable_file(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     yield from from_parser(doc, ctx)
 
 
-@rule("SUP001", "unused-suppression", "warning")
+@rule("SUP001", "unused-suppression", "warning", fix="safe")
 def unused_suppression(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports a suppression comment (`<!-- citeaudit: ignore CIT002 -->`,
