@@ -187,6 +187,8 @@ class Document:
     # Where the reference list sits, if the document has one.
     references: Span | None = None
     list_style: Literal["numbered", "unnumbered", "bibtex"] | None = None
+    # The list holds notes (comments, short forms, repeats), not one entry per work.
+    notes_list: bool = False
     # Diagnostics found while loading or parsing (IO001, CIT007, BIB001 ...).
     problems: list[Diagnostic] = field(default_factory=list)
     # Bibliography files the document names, resolved to paths.

@@ -46,6 +46,7 @@ EVENTS: dict[str, int] = {
     "united nations": 1945,
     "hiroshima": 1945,
 }
+_LINK = re.compile(r"(?:https?://|www\.|doi:\s*)\S+", re.I)
 _YEAR = re.compile(r"(?<![\d.])(1[4-9]\d\d|20\d\d)(?![\d])")
 _MONTHS = {
     m: i
@@ -101,10 +102,12 @@ def duplicate_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     """
     from rapidfuzz import fuzz, process
 
-    entries = [e for e in _text_entries(doc) if e.title or e.raw]
+    if doc.notes_list:
+        return
+    entries = [e for e in _text_entries(doc) if e.title]
     if len(entries) < 2:
         return
-    titles = [key(e.title or e.raw) for e in entries]
+    titles = [key(e.title or "") for e in entries]
     close = process.cdist(
         titles, titles, scorer=fuzz.token_sort_ratio, score_cutoff=ctx.options["title-threshold"]
     )
@@ -232,7 +235,7 @@ def incomplete_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     ```
     Add the year of publication.
     """
-    if doc.list_style not in ("numbered", "unnumbered"):
+    if doc.list_style not in ("numbered", "unnumbered") or doc.notes_list:
         return
     for entry in _text_entries(doc):
         if _only_link(entry) or entry.confidence < ctx.options["min-confidence"]:
@@ -253,12 +256,8 @@ def incomplete_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
 
 
 def _only_link(entry: Entry) -> bool:
-    rest = entry.raw
-    for name in ("url", "doi"):
-        value = entry.get(name)
-        if value:
-            rest = rest.replace(value, "")
-    return len(re.sub(r"[\W_]+", "", rest)) < 25 and bool(entry.get("url") or entry.get("doi"))
+    rest = _LINK.sub("", entry.raw)
+    return len(re.sub(r"[\W_]+", "", rest)) < 25 and rest != entry.raw
 
 
 @rule("REF004", "implausible-date", "warning")

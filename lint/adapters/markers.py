@@ -33,7 +33,7 @@ _SUPERSCRIPT = re.compile(
 _SUPERSCRIPT_MAP = str.maketrans(_SUPERSCRIPT_DIGITS + "⁻", "0123456789-")
 # Units and single letters take exponents, not citations: m², km², x², 10⁹.
 _UNIT = re.compile(r"(?:\b[A-Za-z]|\b(?:cm|mm|km|ft|in|sq|kg|mi|yd|dm|nm|mol|sec))$")
-_NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s^]+)\](?!:)")
+_NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s^]+)\]")
 _BAD_NOTE_REF = re.compile(r"\[\^(?P<label>\s+[^\]]*|[^\]]*\s+)\]")
 _BAD_RANGE = re.compile(r"(?<![\w\]])\[\s*(\d{1,3})\s*[-–—]\s*(\d{1,3})\s*\]")
 _EMPTY_CITE = re.compile(r"(?<![\w\]])\[\s*,\s*\d|\[\d+\s*,\s*\]")

@@ -29,6 +29,7 @@ _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
 _EMAIL = re.compile(r"\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b")
 # Tags other than <sup>, which carries numeric citations.
 _TAG = re.compile(r"</?(?!sup\b)[A-Za-z][\w:-]*(?:\s[^<>]*)?/?>", re.I)
+_RST_BULLET = re.compile(r"^\s*(?:[-*+]|\d+[.)]|#\.)\s+")
 _RST_LITERAL = re.compile(r"``.+?``", re.S)
 _ADOC_BLOCK = re.compile(r"^(-{4,}|\.{4,}|\+{4,}|/{4,})[ \t]*$", re.M)
 _KNITR_INLINE = re.compile(r"`r [^`\n]+`")
@@ -122,11 +123,9 @@ _CONTAINER = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\[\^[^\]]+\]:|\[\d+\]|>)"
 
 def _blank_rst_literals(chars: list[str], text: str) -> None:
     """Blank the indented block after a line ending in '::' and code directives."""
-    lines = text.split("\n")
     offset = 0
     literal_indent: int | None = None
-    expect = False
-    for line in lines:
+    for line in text.split("\n"):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
         if literal_indent is not None:
@@ -134,14 +133,13 @@ def _blank_rst_literals(chars: list[str], text: str) -> None:
                 literal_indent = None
             else:
                 blank(chars, offset, offset + len(line))
-        if literal_indent is None:
-            if expect and stripped:
-                expect = False
-            if stripped.endswith("::") or stripped.startswith(
-                (".. code", ".. math", ".. sourcecode")
-            ):
-                literal_indent = indent
-                expect = True
+        if literal_indent is None and (
+            stripped.endswith("::") or stripped.startswith((".. code", ".. math", ".. sourcecode"))
+        ):
+            # The block is indented past the paragraph's text, which in a list item starts
+            # after the bullet: "  * data::" has its text at column 4.
+            bullet = _RST_BULLET.match(line)
+            literal_indent = bullet.end() if bullet else indent
         offset += len(line) + 1
 
 

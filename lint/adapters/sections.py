@@ -13,7 +13,7 @@ _SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\r?\n(=+|-+|~+|\^+)[ \t]*$", re.M)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.M | re.I)
 _BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{3,40})(?:\*\*|__):?[ \t]*$", re.M)
 _PLAIN_LINE = re.compile(
-    r"^[ \t]{0,3}((?:[\dIVX]+\.?[ \t]+)?[A-Za-z][A-Za-z ]{2,30}):?[ \t]*\r?$", re.M
+    r"^[ \t]*((?:[\dIVX]+\.?[ \t]+)?[A-Za-z][A-Za-z ]{2,30}):?[ \t]*\r?$", re.M
 )
 _ADOC = re.compile(r"^(={1,6})[ \t]+(.*?)[ \t]*$", re.M)
 _TAGS = re.compile(r"<[^>]*>")
@@ -221,14 +221,27 @@ def _entry_end(text: str, start: int, limit: int) -> int:
     return limit
 
 
-_TRAILING_LIST = re.compile(
-    r"(?:^[ \t]*\[\d{1,3}\][ \t]+\S[^\n]*\n?(?:[ \t]*\n)?(?:[ \t]+\S[^\n]*\n?)*)+\s*\Z", re.M
+_RUN_MARK = re.compile(
+    r"^[ \t]{0,4}(?:\\?\[(\d{1,3})\\?\][:.]?|<sup>\s*(\d{1,3})\s*</sup>|<span[^>]*>\[(\d{1,3})\]</span>)[ \t]*(?=\S)",
+    re.M | re.I,
 )
 
 
-def trailing_list(text: str) -> tuple[int, int] | None:
-    """A run of `[n] ...` lines that ends the document, when no heading names it."""
-    m = _TRAILING_LIST.search(text)
-    if m and len(re.findall(r"^[ \t]*\[\d{1,3}\]", m.group(0), re.M)) >= 2:
-        return m.start(), m.end()
-    return None
+def numbered_run(text: str) -> tuple[int, int] | None:
+    """The longest run of line-initial `[n]` or `<sup>n</sup>` entries counting up from 0
+    or 1 in the second half of the document: a list whose heading names nothing."""
+    marks = list(_RUN_MARK.finditer(text, len(text) // 2))
+    numbers = [int(next(g for g in m.groups() if g)) for m in marks]
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(marks):
+        j = i
+        while j + 1 < len(marks) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        if numbers[i] in (0, 1) and j > i and (best is None or j - i > best[1] - best[0]):
+            best = (i, j)
+        i = j + 1
+    if best is None:
+        return None
+    last = marks[best[1]]
+    return marks[best[0]].start(), _entry_end(text, last.end(), len(text))

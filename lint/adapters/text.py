@@ -34,12 +34,13 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     found = [s for s in sections.reference_sections(prose, flavor)]
     raw_entries = _entries(text, found, doc)
     if not raw_entries:
-        trailing = sections.trailing_list(prose)
+        trailing = sections.numbered_run(text)
         if trailing:
             raw_entries = sections.numbered_entries(text, *trailing)
             doc.references = index.span(*trailing)
             doc.list_style = "numbered"
             found = [sections.Section(None, trailing[0], trailing[1], "references")]
+            doc.notes_list = "<sup>" in text[trailing[0] : trailing[0] + 40].lower()
     doc.entries = [_parse_entry(text, index, raw, path) for raw in raw_entries]
 
     body = list(prose)
@@ -88,6 +89,7 @@ def _entries(text: str, found: list[sections.Section], doc: Document) -> list[se
         chosen = [s for s in found if s.kind == "references"]
         numbered = [e for s in chosen for e in sections.unnumbered_entries(text, s.start, s.end)]
         doc.list_style = "unnumbered" if numbered else None
+    doc.notes_list = bool(chosen) and all(s.kind == "notes" for s in chosen)
     if chosen:
         doc.references = doc.lines.span(chosen[0].start, chosen[-1].end)
     return numbered
