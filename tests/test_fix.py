@@ -10,9 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from citeaudit.adapters import suppress
+from citeaudit.config import Settings
+from citeaudit.engine import check
 from citeaudit.fix import apply_fixes, fix_document, fixed_text, unified_diff
 from citeaudit.load import load
-from citeaudit.model import Applicability, Diagnostic, Document, Edit, Fix
+from citeaudit.model import Applicability, Diagnostic, Document, Edit, Fix, LineIndex
 from tests.conftest import CORPUS, findings, run_cli
 
 REFUGEES = CORPUS / "cases" / "fix-note-marker" / "refugees.md"
@@ -279,28 +282,47 @@ def test_a_symlink_is_fixed_through_not_replaced(tmp_path: Path) -> None:
             "<!-- citeaudit: ignore CIT001 --> Inchon was a gamble [1].\nIt paid off.\n",
             "Inchon was a gamble [1].\nIt paid off.\n",
         ),
-        (
-            "joined.tex",
-            "Inchon was a gamble\\cite{appleman}% citeaudit: ignore CIT001\nthat paid off.\n",
-            "Inchon was a gamble\\cite{appleman}%\nthat paid off.\n",
-        ),
     ],
-    ids=["alone-on-its-line", "after-text", "before-text", "tex-percent-joins-lines"],
+    ids=["alone-on-its-line", "after-text", "before-text"],
 )
 def test_an_unused_suppression_is_removed_cleanly(
     tmp_path: Path, name: str, before: str, after: str
 ) -> None:
-    references = (
-        ""
-        if name.endswith(".tex")
-        else "\n## References\n\n1. Appleman, Roy E. *South to the Naktong*. 1961.\n"
-    )
+    references = "\n## References\n\n1. Appleman, Roy E. *South to the Naktong*. 1961.\n"
     path = tmp_path / name
     path.write_text(before + references, encoding="utf-8")
 
     run_cli(["check", "--fix", "--select", "SUP001,CIT001", path.name], cwd=tmp_path)
 
     assert path.read_text(encoding="utf-8") == after + references
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        (
+            "Inchon was a gamble\\cite{appleman}% citeaudit: ignore CIT001\nthat paid off.\n",
+            "Inchon was a gamble\\cite{appleman}%\nthat paid off.\n",
+        ),
+        (
+            "Inchon was a gamble\\cite{appleman} % citeaudit: ignore CIT001\nthat paid off.\n",
+            "Inchon was a gamble\\cite{appleman}\nthat paid off.\n",
+        ),
+        (
+            "Inchon was a gamble.\n% citeaudit: ignore CIT001\nIt paid off.\n",
+            "Inchon was a gamble.\nIt paid off.\n",
+        ),
+    ],
+    ids=["percent-joins-lines", "percent-after-space", "percent-alone"],
+)
+def test_an_unused_tex_suppression_keeps_the_output(before: str, after: str) -> None:
+    # Built from the comment syntax alone, so the test does not depend on the LaTeX adapter.
+    doc = Document("joined.tex", "latex", before, LineIndex(before))
+    doc.suppressions = suppress.find(before, doc.lines, ("percent",))
+    diagnostics = check(doc, Settings(), {"SUP001", "CIT001"})
+
+    assert [d.code for d in diagnostics] == ["SUP001"]
+    assert fixed_text(doc, diagnostics, unsafe=False) == after
 
 
 def test_unified_diff_headers_and_empty_for_no_change() -> None:
