@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import re
 from collections.abc import Iterator
 
@@ -35,24 +36,25 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         return
     numbers = sorted(int(k) for k in table if k.isdigit())
     for citation in labelled_citations(doc):
-        if "*" in citation.targets:
-            continue
-        missing = [t for t in citation.targets if t not in table]
-        for target in missing:
+        for target in (t for t in citation.targets if t not in table and t != "*"):
             span = _target_span(doc, citation, target)
             if doc.list_style == "numbered" and numbers:
                 where = f"the list runs from [{numbers[0]}] to [{numbers[-1]}]"
-                yield ctx.diagnostic(
-                    span, f"[{target}] matches no entry: {where}", context=f"[{target}]"
-                )
+                message, context = f"[{target}] matches no entry: {where}", f"[{target}]"
             else:
-                yield ctx.diagnostic(
-                    span, f"'{target}' matches no entry in the bibliography", context=target
-                )
+                message, context = f"'{target}' matches no entry in {_bib_names(doc)}", target
+            yield ctx.diagnostic(span, message, context=context, path=citation.path)
+
+
+def _bib_names(doc: Document) -> str:
+    names = sorted({os.path.basename(e.path) for e in doc.entries if e.path})
+    return ", ".join(names) if names else "the bibliography"
 
 
 def _target_span(doc: Document, citation: Citation, target: str) -> Span:
     """The span of the written item that names `target` (a number inside a range too)."""
+    if len(citation.label_spans) == len(citation.targets):
+        return citation.label_spans[citation.targets.index(target)]
     for written in citation.label_spans:
         item = doc.text[written.start : written.end]
         numbers = [int(n) for n in re.findall(r"\d+", item)]
@@ -89,17 +91,28 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     cited = citations_of(doc)
     if not cited:
         return
-    relinked: dict[str, str] = ctx.shared.get("relinked", {})
+    from citeaudit.audit import analyse
+
+    # The audit's reassignments: an entry whose only markers belong to a numbering shift
+    # is never really cited.
+    relinked = analyse(doc, ctx.shared).relinked
+    # An entry that a reassigned marker really cites is cited.
+    really_cited = set(relinked.values())
     for entry in doc.entries:
-        if entry.label is None or (
-            entry.label in cited and not _all_relinked(cited[entry.label], entry.label, relinked)
+        if (
+            entry.label is None
+            or entry.label in really_cited
+            or (
+                entry.label in cited
+                and not _all_relinked(cited[entry.label], entry.label, relinked)
+            )
         ):
             continue
         span = entry.label_span or entry.span
         if entry.label in cited:
             message = (
-                f"entry {label_text(entry)} is never cited for what it is: its markers belong "
-                "to the numbering shift reported above"
+                f"entry {label_text(entry)} is never cited for what it is: its markers fit "
+                "other entries (see CIT003 and CIT004)"
             )
         else:
             message = f"entry {label_text(entry)} is never cited"

@@ -1,0 +1,581 @@
+"""What the text around each citation says: the features the source audit matches.
+
+For every citation this module finds the sentence it closes and the clause that ends at
+the marker, and reads from them the names of people and institutions, dates (resolved to
+year, month and day, with the year carried over from earlier text when the sentence says
+only "on 12 January"), quoted phrases, content words and the kind of document the text
+describes (a cable, a speech, a conversation). Entries get the same features from their
+own fields, so that `citeaudit.audit` can score one against the other.
+
+Everything here is plain string work on the document's prose, with offsets into the
+original text; no rapidfuzz, so importing it is cheap.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+from citeaudit.model import Citation, Document, Entry
+from citeaudit.normalize import STOP_WORDS, fold
+
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        1,
+    )
+    for name in names
+}
+_MONTH_NAMES = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_YEAR = r"(1[5-9]\d\d|20\d\d)"
+_DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+# "12 January 1950", "the 12th of January", "January 12, 1950", "mid-August 1949",
+# "the spring of 1950", "June 1950", and a bare month after a preposition ("in April").
+_DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("dmy", re.compile(rf"\b{_DAY}\s+(?:of\s+)?({_MONTH_NAMES})(?:,?\s+{_YEAR})?(?!\w)")),
+    ("mdy", re.compile(rf"\b({_MONTH_NAMES})\s+{_DAY}(?![\d:])(?:\s*,?\s+{_YEAR})?(?!\w)")),
+    (
+        "part",
+        re.compile(
+            rf"\b(early|mid|late|the end of|the beginning of)[- ]?({_MONTH_NAMES})"
+            rf"(?:,?\s+(?:of\s+)?{_YEAR})?(?!\w)",
+            re.I,
+        ),
+    ),
+    ("season", re.compile(rf"\b(spring|summer|autumn|fall|winter)\s+of\s+{_YEAR}\b", re.I)),
+    ("my", re.compile(rf"\b({_MONTH_NAMES})\s+(?:of\s+)?{_YEAR}\b")),
+    (
+        "month",
+        re.compile(
+            rf"\b(?:in|on|by|since|until|till|during|from|of|before|after)\s+({_MONTH_NAMES})(?![\w-])"
+        ),
+    ),
+    ("year", re.compile(rf"(?<![\w.,/-]){_YEAR}(?![\w/]|[.,]\d|\s*[-–]\s*\d)")),
+)
+LEAD_IN = 4  # sentences back to the previous marker that a citation also covers
+_SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
+
+# The kinds of document a sentence can describe, by the words that name them. Synonyms
+# share a kind: a "telegraph" in the prose is the "Ciphered Telegram" of the entry.
+KINDS: dict[str, str] = {
+    "cable": "telegram",
+    "cables": "telegram",
+    "telegram": "telegram",
+    "telegrams": "telegram",
+    "telegraph": "telegram",
+    "telegraphs": "telegram",
+    "cipher": "telegram",
+    "ciphered": "telegram",
+    "cyphering": "telegram",
+    "wire": "telegram",
+    "speech": "speech",
+    "address": "speech",
+    "remarks": "speech",
+    "lecture": "speech",
+    "letter": "letter",
+    "letters": "letter",
+    "conversation": "conversation",
+    "conversations": "conversation",
+    "meeting": "conversation",
+    "talks": "conversation",
+    "memorandum": "memorandum",
+    "memo": "memorandum",
+    "decision": "decision",
+    "directive": "decision",
+    "resolution": "decision",
+    "minutes": "minutes",
+    "diary": "diary",
+    "interview": "interview",
+}
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n[ \t]*\n")
+# Abbreviations and initials after which a full stop does not end a sentence.
+_ABBREVIATION = re.compile(
+    r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Cde|Gen|Col|Lt|Capt|No|Nos|Vol|vol|pp|p|ed|eds|"
+    r"al|cf|e\.g|i\.e|vs|etc|Fig|fig|Jr|Sr|Inc|Co|Ltd|U\.S|U\.N)\.)$"
+)
+_HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]|^[^\n]*\n(?:=+|-+|~+)[ \t]*$", re.M)
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*[\w]|(?<![\w'’-])[A-Z](?![\w'’])")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_QUOTE = re.compile(r"\"([^\"\n]{3,}?)\"|“([^”]{3,}?)”|(?<![\w])‘([^’]{3,}?)’(?![\w])")
+_OPENS_SENTENCE = re.compile(r"[.!?:][\"'”’)]*\s+[\"“‘(]?$")
+_POSSESSIVE = re.compile(r"['’]s$|['’]$")
+
+
+@dataclass(frozen=True, slots=True)
+class DateRef:
+    """A date the text mentions, as precise as the text is."""
+
+    year: int | None
+    month: int | None
+    day: int | None
+    start: int
+    end: int
+    text: str
+    carried: bool = False  # the year came from earlier text, not from the date itself
+
+    def describe(self) -> str:
+        if self.month and self.day:
+            return f"{self.day} {_MONTH_TITLE[self.month]}"
+        if self.month:
+            return _MONTH_TITLE[self.month]
+        return str(self.year) if self.year else self.text
+
+
+_MONTH_TITLE = {n: name.capitalize() for name, n in reversed(MONTHS.items())}
+
+
+@dataclass(frozen=True, slots=True)
+class CitationContext:
+    citation: Citation
+    index: int  # position among the document's citations
+    sentence: tuple[int, int]
+    clause: tuple[int, int]
+    paragraph: tuple[int, int]
+    names: tuple[str, ...]  # folded name tokens of the clause or sentence
+    words: tuple[str, ...]  # folded content words of the clause or sentence
+    before: tuple[str, ...]  # words of the uncited lead-in sentences just before
+    before_names: tuple[str, ...]
+    quotes: tuple[str, ...]
+    dates: tuple[DateRef, ...]  # in the sentence, years resolved
+    earlier_dates: tuple[DateRef, ...]  # in the uncited sentence before it
+    kinds: tuple[str, ...]
+    carried_year: int | None  # the year in force at the marker
+    paragraph_year: int | None  # the latest year written in the paragraph before the marker
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFeatures:
+    entry: Entry
+    tokens: tuple[str, ...]  # folded content words of authors, title, container, raw
+    author_tokens: tuple[str, ...]
+    title: str
+    year: int | None
+    month: int | None
+    day: int | None
+    kinds: tuple[str, ...]
+    primary: bool  # a single dated document (a cable of 11 September), not a study
+
+
+# Abbreviations of document collections, spelled out so the words of a sentence can meet
+# them: "The Secretary of State was informed" is a FRUS document.
+EXPANSIONS: dict[str, str] = {
+    "frus": "foreign relations united states diplomatic papers department state",
+    "nyt": "new york times",
+    "cwihp": "cold war international history project",
+    "wwics": "woodrow wilson center",
+    "nara": "national archives",
+}
+
+
+def words_of(text: str) -> list[str]:
+    """Folded content words of `text`, possessives stripped, stop-words and numbers
+    dropped, abbreviations of collections spelled out."""
+    out: list[str] = []
+    for m in _WORD.finditer(fold(text)):
+        word = _POSSESSIVE.sub("", m.group(0)).strip("'’-")
+        if len(word) < 2 or word in STOP_WORDS or word in MONTHS:
+            continue
+        out.append(word)
+        if word in EXPANSIONS:
+            out.extend(EXPANSIONS[word].split())
+    return out
+
+
+def kinds_of(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(sorted({KINDS[t] for t in tokens if t in KINDS}))
+
+
+def find_dates(text: str, base: int = 0) -> list[DateRef]:
+    """Dates in `text`, most specific reading first; offsets are shifted by `base`."""
+    found: list[DateRef] = []
+    taken: list[tuple[int, int]] = []
+    for kind, pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            if any(s < m.end() and m.start() < e for s, e in taken):
+                continue
+            ref = _date_from(kind, m, base)
+            if ref is not None:
+                found.append(ref)
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def _date_from(kind: str, m: re.Match[str], base: int) -> DateRef | None:
+    groups = m.groups()
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    if kind == "dmy":
+        day, month, year = int(groups[0]), _month(groups[1]), _int(groups[2])
+    elif kind == "mdy":
+        month, day, year = _month(groups[0]), int(groups[1]), _int(groups[2])
+    elif kind == "part":
+        month, year = _month(groups[1]), _int(groups[2])
+    elif kind == "season":
+        month, year = _SEASON_MONTH[groups[0].lower()], int(groups[1])
+    elif kind == "my":
+        month, year = _month(groups[0]), int(groups[1])
+    elif kind == "month":
+        month = _month(groups[0])
+    else:
+        year = int(groups[0])
+    if day is not None and not 1 <= day <= 31:
+        return None
+    if month is None and year is None:
+        return None
+    return DateRef(year, month, day, base + m.start(), base + m.end(), m.group(0))
+
+
+def _month(text: str) -> int | None:
+    return MONTHS.get(text.rstrip(".").lower())
+
+
+def _int(text: str | None) -> int | None:
+    return int(text) if text else None
+
+
+def working_text(doc: Document) -> str:
+    """The prose with the reference list and the citation markers blanked, so that
+    neither is read as the context of a citation."""
+    chars = list(doc.prose or doc.text)
+    if doc.references is not None:
+        _blank(chars, doc.references.start, doc.references.end)
+    for citation in doc.citations:
+        _blank(chars, citation.span.start, citation.span.end)
+    return "".join(chars)
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(max(0, start), min(end, len(chars))):
+        if chars[i] not in "\r\n":
+            chars[i] = " "
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Sentences as (start, end) offsets; paragraph breaks and headings end them too."""
+    cuts = [0]
+    for m in _SENTENCE_END.finditer(text):
+        if m.group(0).startswith("\n"):
+            before = text[max(0, m.start() - 200) : m.start()].rstrip()
+            after = text[m.end() : m.end() + 200].lstrip()
+            if not (before[-1:].islower() and before[-1:].isalpha()) and not after[:1].islower():
+                cuts.append(m.end())
+        elif not _ABBREVIATION.search(text[max(0, m.start() - 6) : m.start()]):
+            cuts.append(m.end())
+    for m in _HEADING.finditer(text):
+        cuts += [m.start(), text.find("\n", m.start()) + 1 or len(text)]
+    cuts.append(len(text))
+    cuts = sorted(set(cuts))
+    return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
+
+
+def paragraph_bounds(text: str) -> list[tuple[int, int]]:
+    """Paragraphs, with those a page break split mid-sentence joined again: a paragraph
+    that ends without punctuation ("... the Odae Mountain area of") continues in the next,
+    and one that opens in lower case continues the one before."""
+    found = [(m.start(), m.end()) for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text)]
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        body = text[start:end].strip()
+        if merged:
+            above = text[merged[-1][0] : merged[-1][1]].rstrip()
+            if (above[-1:].isalpha() and above[-1:].islower() and len(above) > 80) or body[
+                :1
+            ].islower():
+                merged[-1] = (merged[-1][0], end)
+                continue
+        merged.append((start, end))
+    return merged
+
+
+def section_starts(text: str) -> list[int]:
+    return [0] + [m.start() for m in _HEADING.finditer(text)]
+
+
+def _containing(bounds: list[tuple[int, int]], offset: int) -> int:
+    """Index of the bound that contains `offset`, or the last one before it."""
+    lo, hi = 0, len(bounds) - 1
+    found = 0
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        if bounds[mid][0] <= offset:
+            found = mid
+            lo = mid + 1
+        else:
+            hi = mid - 1
+    return found
+
+
+def names_in(text: str, known: set[str]) -> list[str]:
+    """Names of people, places and institutions: runs of capitalised words, folded and
+    joined by spaces ("Kim Il Sung" gives "kim il sung"). A word that opens the sentence
+    counts only when the document capitalises it elsewhere mid-sentence (so "However" or
+    "Despite" never does)."""
+    names: list[str] = []
+    run: list[str] = []
+    last_end = -2
+    for m in _CAPITALISED.finditer(text):
+        window = text[max(0, m.start() - 6) : m.start()]
+        opens = _OPENS_SENTENCE.search(window) or not window.strip(" \t\n\"“‘'(")
+        words = [
+            w for w in words_of(m.group(0)) if w not in KINDS and not (opens and w not in known)
+        ]
+        adjacent = text[last_end : m.start()].strip() == "" and last_end >= 0
+        if run and not adjacent:
+            names.append(" ".join(run))
+            run = []
+        run += words
+        last_end = m.end()
+        if not words and run:
+            names.append(" ".join(run))
+            run = []
+    if run:
+        names.append(" ".join(run))
+    return names
+
+
+def mid_sentence_capitals(text: str, sentences: list[tuple[int, int]]) -> set[str]:
+    known: set[str] = set()
+    for start, end in sentences:
+        body = text[start:end]
+        first = re.match(r"\W*\w+", body)
+        skip = first.end() if first else 0
+        for m in _CAPITALISED.finditer(body, skip):
+            known.update(words_of(m.group(0)))
+    return known
+
+
+def quotes_in(text: str) -> list[str]:
+    return [next(g for g in m.groups() if g) for m in _QUOTE.finditer(text)]
+
+
+def citation_contexts(doc: Document, citations: list[Citation]) -> list[CitationContext]:
+    text = working_text(doc)
+    sentences = sentence_bounds(text)
+    paragraphs = paragraph_bounds(text)
+    sections = section_starts(text)
+    known = mid_sentence_capitals(text, sentences)
+    all_dates = find_dates(text)
+    marker_starts = sorted(c.span.start for c in doc.citations)
+    out: list[CitationContext] = []
+    for i, citation in enumerate(citations):
+        out.append(
+            _context(
+                text, i, citation, sentences, paragraphs, sections, known, all_dates, marker_starts
+            )
+        )
+    return out
+
+
+def _context(
+    text: str,
+    i: int,
+    citation: Citation,
+    sentences: list[tuple[int, int]],
+    paragraphs: list[tuple[int, int]],
+    sections: list[int],
+    known: set[str],
+    all_dates: list[DateRef],
+    marker_starts: list[int],
+) -> CitationContext:
+    start = citation.span.start
+    # A marker after the sentence's full stop ("... attack?" [8]) belongs to that sentence.
+    anchor = len(text[:start].rstrip()) - 1
+    anchor = max(anchor, 0)
+    s_index = _containing(sentences, anchor)
+    s_start, s_end = sentences[s_index] if sentences else (0, len(text))
+    s_end = max(s_end, start)
+    p_start, p_end = paragraphs[_containing(paragraphs, anchor)] if paragraphs else (0, len(text))
+    s_start = max(s_start, p_start)
+    # A quotation that runs over several sentences is read whole, with its lead-in.
+    opening = _open_quote(text, s_start, start, p_start)
+    if opening is not None:
+        s_index = _containing(sentences, opening)
+        s_start = max(p_start, sentences[s_index][0])
+    previous_marker = _previous(marker_starts, start)
+    # The clause: what this marker alone covers, back to the previous marker.
+    c_start = s_start
+    if previous_marker is not None and previous_marker > s_start:
+        c_start = text.find(" ", previous_marker)
+        c_start = previous_marker if c_start == -1 else c_start
+    shared_sentence = previous_marker is not None and previous_marker > s_start
+    read_end = start if shared_sentence else max(start, min(s_end, p_end))
+    body = text[c_start:read_end]
+    tokens = words_of(body)
+    names = (
+        names_in(text[c_start:read_end], known) if not shared_sentence else names_in(body, known)
+    )
+    before_tokens: list[str] = []
+    before_names: list[str] = []
+    earlier: list[DateRef] = []
+    for b_start, b_end in _lead_in(text, sentences, s_index, s_start, p_start, previous_marker):
+        before_tokens += words_of(text[b_start:b_end])
+        before_names += names_in(text[b_start:b_end], known)
+        earlier += [d for d in all_dates if b_start <= d.start < b_end]
+    section_start = sections[_containing([(s, s) for s in sections], start)] if sections else 0
+    dates_here = [d for d in all_dates if c_start <= d.start < read_end]
+    prior_years = [d for d in all_dates if section_start <= d.start < c_start and d.year]
+    carried = prior_years[-1].year if prior_years else None
+    para_years = [d for d in all_dates if p_start <= d.start < read_end and d.year]
+    resolved = _resolve(dates_here, carried)
+    carried_for_earlier = _resolve(earlier, carried)
+    in_force = next((d.year for d in reversed(resolved) if d.year), carried)
+    return CitationContext(
+        citation=citation,
+        index=i,
+        sentence=(s_start, s_end),
+        clause=(c_start, read_end),
+        paragraph=(p_start, p_end),
+        names=tuple(dict.fromkeys(names)),
+        words=tuple(dict.fromkeys(tokens)),
+        before=tuple(dict.fromkeys(before_tokens)),
+        before_names=tuple(dict.fromkeys(before_names)),
+        quotes=tuple(quotes_in(body)),
+        dates=tuple(resolved),
+        earlier_dates=tuple(carried_for_earlier),
+        kinds=kinds_of(tokens + before_tokens),
+        carried_year=in_force,
+        paragraph_year=para_years[-1].year if para_years else None,
+    )
+
+
+def _lead_in(
+    text: str,
+    sentences: list[tuple[int, int]],
+    s_index: int,
+    s_start: int,
+    p_start: int,
+    previous_marker: int | None,
+) -> list[tuple[int, int]]:
+    """Up to four uncited sentences before the citing one, which the marker also covers:
+    "... his meeting with Kim on March 5, 1949. He demanded ... lead [6]." A paragraph that
+    opens with a quotation continues the lead-in that ends with a colon above it."""
+    out: list[tuple[int, int]] = []
+    j = s_index - 1
+    floor = p_start
+    if s_start == p_start and text[s_start:].lstrip()[:1] in ('"', "“"):
+        above = text[:p_start].rstrip()
+        if above.endswith(":") and j >= 0:
+            floor = sentences[j][0] if j >= 0 else p_start
+            floor = min(floor, sentences[j - 1][0] if j >= 1 else floor)
+    while j >= 0 and len(out) < LEAD_IN:
+        b_start, b_end = sentences[j]
+        if b_start < floor or (previous_marker is not None and previous_marker >= b_start):
+            break
+        out.append((b_start, b_end))
+        j -= 1
+    return out
+
+
+def _resolve(dates: list[DateRef], carried: int | None) -> list[DateRef]:
+    """Give yearless dates the year in force: the latest year written before them."""
+    out: list[DateRef] = []
+    year = carried
+    for d in dates:
+        if d.year:
+            year = d.year
+            out.append(d)
+        else:
+            out.append(
+                DateRef(year, d.month, d.day, d.start, d.end, d.text, carried=year is not None)
+            )
+    return out
+
+
+def _previous(starts: list[int], offset: int) -> int | None:
+    earlier = [s for s in starts if s < offset]
+    return earlier[-1] if earlier else None
+
+
+def _open_quote(text: str, s_start: int, marker: int, p_start: int) -> int | None:
+    """Where the quotation that closes just before the marker opens, if it opened
+    before the sentence did."""
+    segment = text[s_start:marker]
+    if segment.count('"') % 2 == 1:
+        found = text.rfind('"', p_start, s_start)
+        return found if found != -1 else None
+    if segment.count("”") > segment.count("“"):
+        found = text.rfind("“", p_start, s_start)
+        return found if found != -1 else None
+    return None
+
+
+# -- entries -------------------------------------------------------------------------
+
+_URL = re.compile(r"https?://\S+|doi:\S+|www\.\S+")
+_PRIMARY_TITLE = re.compile(
+    r"\b(?:telegram|cable|letter|memorandum|conversation|minutes|speech|address|directive|"
+    r"decision|diary)\b",
+    re.I,
+)
+
+
+def entry_features(entry: Entry) -> EntryFeatures:
+    raw = _URL.sub(" ", entry.raw)
+    author_tokens = [w for a in entry.authors for w in words_of(a)]
+    title = entry.title or ""
+    parts = [raw, " ".join(entry.authors), title, entry.get("container") or ""]
+    tokens = [w for part in parts for w in words_of(part)]
+    year = _entry_year(entry)
+    month, day = _entry_month_day(entry)
+    kinds = kinds_of(words_of(title or raw))
+    primary = bool(_PRIMARY_TITLE.search(title or raw)) and year is not None
+    return EntryFeatures(
+        entry=entry,
+        tokens=tuple(dict.fromkeys(tokens)),
+        author_tokens=tuple(dict.fromkeys(author_tokens)),
+        title=title,
+        year=year,
+        month=month,
+        day=day,
+        kinds=kinds,
+        primary=primary,
+    )
+
+
+def _entry_year(entry: Entry) -> int | None:
+    for text in (entry.year, entry.get("date"), entry.raw):
+        if text:
+            m = re.search(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)", text)
+            if m:
+                return int(m.group(1))
+    return None
+
+
+def _entry_month_day(entry: Entry) -> tuple[int | None, int | None]:
+    for text in (entry.get("date"), _URL.sub(" ", entry.raw)):
+        if not text:
+            continue
+        for d in find_dates(text):
+            if d.month:
+                return d.month, d.day
+        # Archive records end with a bare month ("..., Moscow, June."); "May" is too
+        # often a verb to count alone.
+        bare = _BARE_MONTH.search(text)
+        if bare:
+            return _month(bare.group(1)), None
+    return None, None
+
+
+_BARE_MONTH = re.compile(
+    r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"
+)

@@ -1,0 +1,436 @@
+"""SRC and REF rules about what the sources are: dated too early, tertiary, unattributed
+quotations, author names written two ways, weak URLs."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+from citeaudit.audit import analyse, describe_entry
+from citeaudit.context import paragraph_bounds, sentence_bounds
+from citeaudit.linking import label_text
+from citeaudit.model import Diagnostic, Document, Entry
+from citeaudit.normalize import fold
+from citeaudit.rules import RuleContext, rule
+
+
+@rule("SRC001", "anachronistic-source", "warning")
+def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    In a numeric document, reports a citation whose source is dated before the events
+    its sentence reports: the latest year the sentence writes (or, when it writes none,
+    the latest year written earlier in its paragraph, as in "his meeting with Kim on
+    March 5, 1949. He demanded ... [6]") is after the entry's year. Years in parentheses
+    or right after a name ("Cumings (1981)", "Stueck 1993") name publications, not
+    events, and years after this one are predictions; neither counts.
+
+    ## Why is this bad?
+    A source cannot report what happened after it was written. Either the entry's year is
+    wrong (a misprint, or the year of another edition), or the citation points at the
+    wrong entry.
+
+    ## Example
+    ```markdown
+    Stalin met Kim on March 5, 1949. He demanded 25,000 tons of lead a year [6].
+
+    [6] Stueck, William. (1947) Rethinking the Korean War.
+    ```
+    Correct the year (the book appeared in 1995), or cite the record of the meeting.
+    """
+    analysis = analyse(doc, ctx.shared)
+    this_year = datetime.date.today().year
+    for item in analysis.items:
+        if item.own is None:
+            continue
+        entry = analysis.entry(item.own)
+        published = analysis.entries[item.own].year
+        if published is None or not (entry.year or "")[:4].isdigit():
+            continue
+        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year)
+        if event is None or event <= published:
+            continue
+        yield ctx.diagnostic(
+            item.citation.span,
+            f"[{item.label}] cites a source of {published} for events of {event}: "
+            f"entry {describe_entry(entry)}",
+            related=[ctx.related(entry.label_span or entry.span, f"entry [{entry.label}]")],
+            context=f"[{item.label}] {published} < {event}",
+        )
+
+
+_EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")
+_PUBLICATION_YEAR = re.compile(
+    r"(?:\(\s*|[A-Z][\w'’-]+,?\s+|\bet al\.,?\s+|©\s*|\bcopyright\s+)$", re.I
+)
+
+
+def _event_year(
+    doc: Document, clause: tuple[int, int], paragraph: tuple[int, int], this_year: int
+) -> int | None:
+    text = doc.prose or doc.text
+    years = _years(text, *clause, this_year)
+    if not years:
+        years = _years(text, paragraph[0], clause[0], this_year)
+    return max(years) if years else None
+
+
+def _years(text: str, start: int, end: int, this_year: int) -> list[int]:
+    out = []
+    for m in _EVENT_YEAR.finditer(text, start, end):
+        before = text[max(0, m.start() - 30) : m.start()]
+        after = text[m.end() : m.end() + 2]
+        if (
+            _PUBLICATION_YEAR.search(before)
+            or after.startswith(")")
+            or re.match(r"\s*[-–]\s*\d", after)
+        ):
+            continue
+        year = int(m.group(1))
+        if year <= this_year:
+            out.append(year)
+    return out
+
+
+TERTIARY_DOMAINS = (
+    "wikipedia.org",
+    "wikiwand.com",
+    "britannica.com",
+    "encyclopedia.com",
+    "newworldencyclopedia.org",
+    "infoplease.com",
+    "history.com",
+    "alphahistory.com",
+    "historylearningsite.co.uk",
+    "historyonthenet.com",
+    "schoolhistory.co.uk",
+    "ducksters.com",
+    "kiddle.co",
+    "softschools.com",
+    "study.com",
+    "sparknotes.com",
+    "cliffsnotes.com",
+    "enotes.com",
+    "shmoop.com",
+    "gradesaver.com",
+    "coursehero.com",
+    "chegg.com",
+    "bartleby.com",
+    "ukessays.com",
+    "ivypanda.com",
+    "studymoose.com",
+    "gradesfixer.com",
+    "papersowl.com",
+    "thoughtco.com",
+    "answers.com",
+    "quora.com",
+    "reddit.com",
+    "wikihow.com",
+)
+_TERTIARY_NAMES = re.compile(
+    r"\b(?:Wikipedia|Encyclop(?:a)?edia Britannica|SparkNotes|CliffsNotes)\b"
+)
+
+
+@rule(
+    "SRC004",
+    "tertiary-source",
+    "warning",
+    options={
+        "domains": {"type": "array", "items": {"type": "string"}},
+        "extend-domains": {"type": "array", "items": {"type": "string"}},
+    },
+    defaults={"domains": list(TERTIARY_DOMAINS), "extend-domains": []},
+)
+def tertiary_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports an entry whose URL is on an encyclopedia, homework-help, essay-mill or
+    question-and-answer site, or that names Wikipedia or Britannica. The list is the
+    `domains` option (a default of about thirty sites: Wikipedia, Britannica,
+    history.com, Alpha History, SparkNotes, Course Hero, UK Essays, Quora ...);
+    `extend-domains` adds to it. A domain matches itself and its subdomains.
+
+    ## Why is this bad?
+    Tertiary sources summarise other work, change without notice and are not accepted as
+    evidence by most editors. Cite the work they summarise, or the primary document.
+
+    ## Example
+    ```markdown
+    [10] Dean Acheson's 'Perimeter Speech' on Asia (1950) Alpha History,
+         https://alphahistory.com/.
+    ```
+    Cite the speech itself (Department of State Bulletin, 23 January 1950).
+    """
+    domains = [
+        d.casefold().lstrip(".") for d in (*ctx.options["domains"], *ctx.options["extend-domains"])
+    ]
+    for entry in doc.entries:
+        site = _tertiary(entry, domains)
+        if site:
+            yield ctx.diagnostic(
+                entry.label_span or entry.span,
+                f"entry {label_text(entry)} is a tertiary source ({site}); cite the work or "
+                "document it summarises",
+                context=entry.raw[:80],
+                path=entry.path,
+            )
+
+
+def _tertiary(entry: Entry, domains: list[str]) -> str | None:
+    for url in _urls(entry):
+        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").casefold()
+        for domain in domains:
+            if host == domain or host.endswith("." + domain):
+                return domain
+    named = _TERTIARY_NAMES.search(entry.raw)
+    return named.group(0) if named else None
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
+
+
+def _urls(entry: Entry) -> list[str]:
+    found = [entry.get("url") or "", *_URL.findall(entry.raw)]
+    return [u for u in dict.fromkeys(found) if u]
+
+
+@rule(
+    "SRC005",
+    "unattributed-quotation",
+    "warning",
+    options={"min-words": {"type": "integer", "minimum": 1}},
+    defaults={"min-words": 8},
+)
+def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a direct quotation of at least `min-words` words (default 8) with no
+    citation, footnote marker or page reference in its sentence or the next. Shorter
+    quotations are usually scare quotes or terms ("civil war"), and are left alone.
+
+    ## Why is this bad?
+    A reader cannot check words put in someone's mouth without knowing where they were
+    said. Unattributed quotation is also what plagiarism checks look for first.
+
+    ## Example
+    ```markdown
+    Zhou made it plain: "The US military is aiming to expand the conflict by crossing
+    the 38th parallel. We must take charge if the US army does". What situation did Zhou
+    use?
+    ```
+    Cite the record of the conversation after the quotation.
+    """
+    if not doc.citations and not doc.note_refs:
+        return
+    text = _body(doc)
+    # Sentences are read with quotations flattened, so a full stop inside a quotation
+    # does not end the sentence that quotes it.
+    flat = list(text)
+    for q_start, q_end in _quotations(text, 0, len(text)):
+        for i in range(q_start + 1, q_end - 1):
+            if flat[i] not in "\r\n":
+                flat[i] = "x"
+    sentences = sentence_bounds("".join(flat))
+    markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
+    minimum = int(ctx.options["min-words"])
+    for start, end in paragraph_bounds(text):
+        for q_start, q_end in _quotations(text, start, end):
+            quoted = text[q_start + 1 : q_end - 1]
+            if len(re.findall(r"[^\W\d_]+", quoted)) < minimum:
+                continue
+            limit = _next_sentence_end(sentences, q_end)
+            if _cited(text, markers, q_start, limit):
+                continue
+            yield ctx.diagnostic(
+                doc.span(q_start, q_end),
+                f"quotation of {len(quoted.split())} words has no citation in its sentence "
+                "or the next",
+                context=quoted[:80],
+            )
+
+
+def _body(doc: Document) -> str:
+    chars = list(doc.prose or doc.text)
+    if doc.references is not None:
+        for i in range(doc.references.start, min(doc.references.end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    for note in doc.notes:
+        for i in range(note.span.start, min(note.span.end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    return "".join(chars)
+
+
+_STRAIGHT = re.compile(r'(?<![\w"])"(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
+_CURLY = re.compile(r"“[^“”]*?”", re.S)
+
+
+def _quotations(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
+    for pattern in (_STRAIGHT, _CURLY):
+        for m in pattern.finditer(text, start, end):
+            yield m.start(), m.end()
+
+
+def _next_sentence_end(sentences: list[tuple[int, int]], offset: int) -> int:
+    following = [e for s, e in sentences if e > offset]
+    if len(following) >= 2:
+        return following[1]
+    return following[0] if following else offset
+
+
+_PAGE_REFERENCE = re.compile(r"\(\s*(?:p{1,2}\.\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\)")
+
+
+def _cited(text: str, markers: list[int], start: int, limit: int) -> bool:
+    if any(start <= m <= limit for m in markers):
+        return True
+    # A quotation's sentence may open before it ("X said: "...""), so look back too.
+    return bool(_PAGE_REFERENCE.search(text, start, max(start, limit)))
+
+
+@rule("REF005", "inconsistent-author-name", "info")
+def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports an author whose name is written in different forms in different entries:
+    an initial in one and the full given name in another (`Jun N.` and `Jun, Niu`), or
+    the parts in another order. Entries that share a surname but whose given names
+    disagree (`Kim, A.` and `Kim, Y.`) are different people and are not reported; a
+    difference of punctuation alone is not reported either.
+
+    ## Why is this bad?
+    Catalogues, indexes and readers treat the two forms as two people, and usually one
+    of them is wrong.
+
+    ## Example
+    ```markdown
+    [2] Jun N., (2018) Lenyzhan Shidaide Zhongguo Zhanlue Juece.
+    [15] Jun, Niu. (1991) The change of the US policies towards Korean War.
+    ```
+    Write the name one way throughout.
+    """
+    forms: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
+    for entry in doc.entries:
+        for author in entry.authors:
+            parts = _name_parts(author)
+            if len(parts) >= 2:
+                for part in parts:
+                    if len(part) >= 3:
+                        forms[part].append((entry, author, parts))
+    reported: set[tuple[str, str]] = set()
+    for items in forms.values():
+        for i, (entry_a, author_a, parts_a) in enumerate(items):
+            for entry_b, author_b, parts_b in items[i + 1 :]:
+                if entry_a is entry_b or parts_a == parts_b:
+                    continue
+                pair = tuple(sorted((author_a.strip(), author_b.strip())))
+                if pair in reported or not _same_person(parts_a, parts_b):
+                    continue
+                reported.add((pair[0], pair[1]))
+                yield ctx.diagnostic(
+                    entry_b.label_span or entry_b.span,
+                    f"author written '{author_b.strip()}' in {label_text(entry_b)} but "
+                    f"'{author_a.strip()}' in {label_text(entry_a)}",
+                    related=[
+                        ctx.related(entry_a.label_span or entry_a.span, f"'{author_a.strip()}'")
+                    ],
+                    context=f"{author_a} | {author_b}",
+                    path=entry_b.path,
+                )
+
+
+def _name_parts(author: str) -> tuple[str, ...]:
+    return tuple(p for p in re.findall(r"[^\W\d_]+", fold(author)) if p not in ("and", "et", "al"))
+
+
+def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Every part of the shorter name is a part, or the initial of a part, of the other,
+    and the forms differ by more than punctuation."""
+    if len(a) != len(b):
+        return False
+    rest_b = list(b)
+    for part in a:
+        match = next(
+            (
+                p
+                for p in rest_b
+                if p == part
+                or (len(part) == 1 and p.startswith(part))
+                or (len(p) == 1 and part.startswith(p))
+            ),
+            None,
+        )
+        if match is None:
+            return False
+        rest_b.remove(match)
+    return True
+
+
+@rule(
+    "REF006",
+    "weak-url",
+    "info",
+    options={"require-access-date": {"type": "boolean"}},
+    defaults={"require-access-date": True},
+)
+def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports an entry whose URL is a site's home page (no path, or only `/`, `index.html`)
+    rather than the document cited, and (with `require-access-date`, the default) a web
+    source, one whose only locator is a URL, with no access date ("accessed 3 May 2023",
+    "retrieved", or an `urldate`/`accessed` field). Entries with a DOI, a journal or a
+    publisher are not web sources.
+
+    ## Why is this bad?
+    A home page does not lead the reader to the cited text, and web pages change: an
+    access date tells the reader which version was read and lets them find it in an
+    archive.
+
+    ## Example
+    ```markdown
+    [10] Dean Acheson's 'Perimeter Speech' on Asia (1950) Alpha History,
+         https://alphahistory.com/.
+    ```
+    Give the page's own URL and the date you read it.
+    """
+    for entry in doc.entries:
+        urls = _urls(entry)
+        if not urls:
+            continue
+        where = entry.label_span or entry.span
+        homes = [u for u in urls if _home_page(u)]
+        if homes:
+            yield ctx.diagnostic(
+                where,
+                f"entry {label_text(entry)} links to a home page ({homes[0]}), not to the document",
+                context=entry.raw[:80],
+                path=entry.path,
+            )
+        elif ctx.options["require-access-date"] and _web_only(entry) and not _accessed(entry):
+            yield ctx.diagnostic(
+                where,
+                f"entry {label_text(entry)} is a web source without an access date",
+                context=entry.raw[:80],
+                path=entry.path,
+            )
+
+
+def _home_page(url: str) -> bool:
+    parts = urlsplit(url if "//" in url else "//" + url)
+    path = parts.path.strip("/")
+    return (
+        bool(parts.hostname) and not parts.query and path in ("", "index.html", "index.htm", "home")
+    )
+
+
+def _web_only(entry: Entry) -> bool:
+    return not any(entry.get(name) for name in ("doi", "container", "publisher", "journal"))
+
+
+def _accessed(entry: Entry) -> bool:
+    if entry.get("accessed") or entry.get("urldate"):
+        return True
+    return bool(
+        re.search(r"\b(?:accessed|retrieved|viewed|consulted|abgerufen)\b", entry.raw, re.I)
+    )
