@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 import click
+
 from citeaudit import __version__
 from citeaudit.report import FORMATS
 

@@ -60,7 +60,7 @@ def _with_severity(d: Diagnostic, settings: Settings) -> Diagnostic:
 
 
 def _covers(s: Suppression, d: Diagnostic, path: str) -> bool:
-    if d.path != path:
+    if d.path != (s.path or path):
         return False
     if s.codes and not matches(d.code, s.codes):
         return False

@@ -118,9 +118,9 @@ def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Docume
 
 def parse(path: str, text: str, fmt: str) -> Document:
     if fmt == "latex":
-        from citeaudit.adapters.latex import parse_latex
+        from citeaudit.adapters.latexproject import parse_latex_file
 
-        return parse_latex(path, text)
+        return parse_latex_file(path, text)
     if fmt == "bibtex":
         from citeaudit.adapters.bibtex import parse_bib
 

@@ -79,6 +79,7 @@ class Citation:
     # For author-date citations: the author names and the year as written.
     authors: tuple[str, ...] = ()
     year: str | None = None
+    path: str | None = None  # set when the citation lives in an included file
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +132,7 @@ class Suppression:
     codes: tuple[str, ...]  # empty means every code
     target_lines: tuple[int, ...]  # empty with file_wide
     file_wide: bool = False
+    path: str | None = None  # set when the comment lives in an included file
 
 
 @dataclass(frozen=True, slots=True)

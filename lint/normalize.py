@@ -89,6 +89,18 @@ def key(text: str) -> str:
     return " ".join(words(text))
 
 
+def family_names(authors: tuple[str, ...]) -> set[str]:
+    """The family name of each author: before the comma in 'Last, First', else the last
+    word that is not an initial."""
+    found: set[str] = set()
+    for author in authors:
+        head = author.split(",", 1)[0] if "," in author else author
+        parts = [w for w in words(head) if len(w) > 1]
+        if parts:
+            found.add(parts[0] if "," in author else parts[-1])
+    return found
+
+
 def surnames(authors: tuple[str, ...]) -> set[str]:
     """Every capitalised name part of the authors, folded: 'Stueck William' and
     'Stueck, William' both give {'stueck', 'william'}."""

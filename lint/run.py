@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 
 import click
+
 from citeaudit import config as cfg
 from citeaudit.discover import manuscripts
 from citeaudit.model import Diagnostic, Document

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
-from citeaudit.normalize import key, surnames
+from citeaudit.normalize import family_names, key, surnames
 from citeaudit.rules import RuleContext, rule
 
 # Events whose start bounds the date of any work about them.
@@ -46,6 +46,8 @@ EVENTS: dict[str, int] = {
     "united nations": 1945,
     "hiroshima": 1945,
 }
+_RANGE = re.compile(r"(1[4-9]\d\d|20\d\d)\s*[-–]\s*(1[4-9]\d\d|20\d\d)")
+_DIGITS = re.compile(r"\d+")
 _LINK = re.compile(r"(?:https?://|www\.|doi:\s*)\S+", re.I)
 _YEAR = re.compile(r"(?<![\d.])(1[4-9]\d\d|20\d\d)(?![\d])")
 _MONTHS = {
@@ -120,9 +122,41 @@ def duplicate_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
                 continue
             authored = bool(entries[i].authors and entries[j].authors)
             same_title = close[i][j] or (contained[i][j] and authored)
+            # Catalogues of 1935-1936 and 1937-1938, or boxes 3 and 4, are different works.
+            if not _numbers_agree(entries[i], entries[j]):
+                continue
+            # Entries that link to different documents describe different items.
+            url_i, url_j = entries[i].get("url"), entries[j].get("url")
+            if url_i and url_j and _bare_url(url_i) != _bare_url(url_j):
+                continue
+            # Two dated items of one series (folders, issues, letters) are different works.
+            date_i, date_j = entries[i].get("date"), entries[j].get("date")
+            if date_i and date_j and key(date_i) != key(date_j):
+                continue
             if same_title and _same_authors(entries[i], entries[j]):
                 yield _duplicate(ctx, entries[i], entries[j])
                 break
+
+
+def _bare_url(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url.casefold()).rstrip("/")
+
+
+def _numbers_agree(a: Entry, b: Entry) -> bool:
+    """Each entry's numbers (besides year, date, pages and links) appear in the other."""
+    return _other_numbers(a) <= set(_DIGITS.findall(b.raw)) and _other_numbers(b) <= set(
+        _DIGITS.findall(a.raw)
+    )
+
+
+def _other_numbers(entry: Entry) -> set[str]:
+    """Numbers an entry holds besides its year, date, pages, locators and links."""
+    rest = _LINK.sub(" ", entry.raw)
+    for name in ("year", "date", "pages", "accessed", "url", "doi"):
+        value = entry.get(name)
+        if value:
+            rest = rest.replace(value, " ")
+    return set(_DIGITS.findall(rest))
 
 
 def _substantial(title: str) -> bool:
@@ -130,10 +164,14 @@ def _substantial(title: str) -> bool:
 
 
 def _same_authors(a: Entry, b: Entry) -> bool:
-    names_a, names_b = surnames(a.authors), surnames(b.authors)
-    if not names_a and not names_b:
+    """Both anonymous, a family name in common, or the same name parts in another order
+    ('Stueck William' and 'Stueck, William')."""
+    if not a.authors and not b.authors:
         return True
-    return bool(names_a & names_b)
+    if family_names(a.authors) & family_names(b.authors):
+        return True
+    parts_a, parts_b = surnames(a.authors), surnames(b.authors)
+    return len(parts_a) >= 2 and parts_a == parts_b
 
 
 def _duplicate(ctx: RuleContext, first: Entry, later: Entry) -> Diagnostic:
@@ -219,10 +257,12 @@ def _missing(low: int, high: int) -> str:
 )
 def incomplete_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
-    Reports an entry of a reference list without a title, without a date (`n.d.` is a
+    Reports an entry of a numbered reference list without a title, without a date (`n.d.` is a
     date), or, for books, articles, chapters and theses, without an author, editor or
     institution. Entries that are only a URL, and entries of a "Notes" list (which mixes
-    comments and citations), are left to other rules.
+    comments and citations), are left to other rules. Unnumbered author-date lists are not
+    checked yet: their ditto marks (`------.`) and house-style labels (`[Butler 1993]`)
+    need a parser of their own before this rule can be trusted on them.
 
     ## Why is this bad?
     Without its title, date or creator a source cannot be found or judged, and an
@@ -235,7 +275,7 @@ def incomplete_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     ```
     Add the year of publication.
     """
-    if doc.list_style not in ("numbered", "unnumbered") or doc.notes_list:
+    if doc.list_style != "numbered" or doc.notes_list:
         return
     for entry in _text_entries(doc):
         if _only_link(entry) or entry.confidence < ctx.options["min-confidence"]:
@@ -313,7 +353,8 @@ def _later_content(entry: Entry, year: int) -> str | None:
     for event, began in EVENTS.items():
         if began > year + 1 and re.search(rf"\b{re.escape(event)}\b", folded):
             return f"its title is about the {_title_case(event)}, which began in {began}"
-    later = [int(y) for y in _YEAR.findall(title) if int(y) > year + 1]
+    ahead = {int(m.group(2)) for m in _RANGE.finditer(title) if int(m.group(1)) <= year + 1}
+    later = [int(y) for y in _YEAR.findall(title) if int(y) > year + 1 and int(y) not in ahead]
     if later:
         return f"its title names the year {max(later)}"
     return None

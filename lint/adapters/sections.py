@@ -180,8 +180,23 @@ def numbered_entries(text: str, start: int, end: int) -> list[RawEntry]:
     return entries
 
 
+_HOUSE_LABEL = re.compile(r"\[[^\]\n]{2,60}\][ \t]+(?=\S)(?!\()")
+
+
 def unnumbered_entries(text: str, start: int, end: int) -> list[RawEntry]:
-    """Bulleted items, or paragraphs, of a list without numbers."""
+    """Bulleted items, or paragraphs, of a list without numbers. A house-style label such
+    as `[Butler 1993]` before the entry is left out of its body."""
+    return [_skip_label(text, e) for e in _unnumbered(text, start, end)]
+
+
+def _skip_label(text: str, entry: RawEntry) -> RawEntry:
+    m = _HOUSE_LABEL.match(text, entry.start, entry.end)
+    if not m:
+        return entry
+    return RawEntry(None, entry.label_start, entry.label_end, m.end(), entry.end)
+
+
+def _unnumbered(text: str, start: int, end: int) -> list[RawEntry]:
     bullets = list(_BULLET.finditer(text, start, end))
     if bullets:
         starts = [m.end() for m in bullets]

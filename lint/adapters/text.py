@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 
 from citeaudit.adapters import markers, notes, sections, suppress
 from citeaudit.adapters.authordate import author_date_citations
 from citeaudit.adapters.prose import Flavor, blank, mask
-from citeaudit.model import Document, Edit, Entry, Fix, LineIndex
+from citeaudit.model import Citation, Document, Edit, Entry, Fix, LineIndex, Note
 from citeaudit.problems import problem
 
 _BODY_START = re.compile(
@@ -46,7 +47,8 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     body = list(prose)
     for section in found:
         blank(body, section.heading.start if section.heading else section.start, section.end)
-    definitions = notes.definitions(prose, index)
+    markdown = flavor == "markdown"
+    definitions = notes.definitions(prose, index) if markdown else []
     for note in definitions:
         blank(body, note.span.start, note.span.end)
     body_text = "".join(body)
@@ -55,20 +57,12 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
         body_text, index, skip_sup_before=_title_block_end(prose)
     )
     doc.citations = citations + author_date_citations(body_text, index)
+    if markdown:
+        doc.citations += _pandoc(doc, body_text)
     doc.citations.sort(key=lambda c: c.span.start)
-    doc.notes = definitions
-    starts = {n.span.start for n in definitions}
-    doc.note_refs = markers.note_refs(prose, index, starts)
     malformed += list(markers.malformed_markers(body_text))
-    # Among several colon-less definitions each is a definition beyond doubt: add the colon.
-    malformed += [
-        dataclasses.replace(
-            bad,
-            replacement=f"{text[bad.start : bad.end]}:",
-            fix_title=f"Add the colon: {text[bad.start : bad.end].strip()}:",
-        )
-        for bad in notes.colonless_definitions(text, prose)
-    ]
+    if markdown:
+        malformed += _notes(doc, text, prose, definitions)
     for bad in malformed:
         span = index.span(bad.start, bad.end)
         written = text[bad.start : bad.end]
@@ -78,6 +72,41 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
             fix = Fix(bad.fix_title, (Edit(bad.start, bad.end, bad.replacement),), "safe")
         doc.problems.append(problem(path, span, "CIT007", bad.message, written, fix=fix))
     return doc
+
+
+def _pandoc(doc: Document, body: str) -> list[Citation]:
+    """Pandoc `[@key]` citations, and the bibliography the front matter names. Bare
+    `@key` in running text is added later, once the bibliography's keys are known."""
+    from citeaudit.adapters import pandoc
+
+    folder = os.path.dirname(doc.path)
+    doc.bibliographies = [
+        os.path.join(folder, b) for b in pandoc.front_matter_bibliographies(doc.text)
+    ]
+    found = pandoc.find_pandoc_citations(body, doc.text, doc.lines, known_keys=())
+    if "*" in pandoc.front_matter_nocite(doc.text):
+        found.append(Citation(doc.span(0, 0), "key", ("*",), "nocite: '@*'", form="pandoc"))
+    return found
+
+
+def _notes(
+    doc: Document, text: str, prose: str, definitions: list[Note]
+) -> list[markers.Malformed]:
+    """Footnotes (a Markdown extension): definitions, markers, and definitions that lack
+    their colon, which are reported once as malformed rather than again as markers."""
+    colonless = [
+        # Among several colon-less definitions each is a definition beyond doubt: add the colon.
+        dataclasses.replace(
+            bad,
+            replacement=f"{text[bad.start : bad.end]}:",
+            fix_title=f"Add the colon: {text[bad.start : bad.end].strip()}:",
+        )
+        for bad in notes.colonless_definitions(text, prose)
+    ]
+    doc.notes = definitions
+    starts = {n.span.start for n in definitions} | {bad.start for bad in colonless}
+    doc.note_refs = markers.note_refs(prose, doc.lines, starts)
+    return colonless
 
 
 def _entries(text: str, found: list[sections.Section], doc: Document) -> list[sections.RawEntry]:
