@@ -206,7 +206,10 @@ def _urls(entry: Entry) -> list[str]:
 def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports a direct quotation of at least `min-words` words (default 8) with no
-    citation, footnote marker or page reference in its sentence or the next. Shorter
+    citation, footnote marker or page reference in its sentence or the next (in a
+    footnoted text, in its paragraph, since one note at a paragraph's end covers it).
+    Quoted titles (most words capitalised), examples ("something like "..."") and
+    template attributes are not quotations. Shorter
     quotations are usually scare quotes or terms ("civil war"), and are left alone.
 
     ## Why is this bad?
@@ -234,12 +237,18 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     sentences = sentence_bounds("".join(flat))
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
+    notes_style = bool(doc.note_refs) and not doc.citations
     for start, end in paragraph_bounds(text):
         for q_start, q_end in _quotations(text, start, end):
             quoted = text[q_start + 1 : q_end - 1]
-            if len(re.findall(r"[^\W\d_]+", quoted)) < minimum:
+            if len(re.findall(r"[^\W\d_]+", quoted)) < minimum or _not_quotation(
+                text, q_start, quoted
+            ):
                 continue
             limit = _next_sentence_end(sentences, q_end)
+            if notes_style:
+                # Chicago notes: one note at the end of a paragraph covers it.
+                limit = max(limit, end)
             if _cited(text, markers, q_start, limit):
                 continue
             yield ctx.diagnostic(
@@ -260,7 +269,9 @@ def _body(doc: Document) -> str:
         for i in range(note.span.start, min(note.span.end, len(chars))):
             if chars[i] not in "\r\n":
                 chars[i] = " "
-    return "".join(chars)
+    body = "".join(chars)
+    # Template tags ({% include ... caption="..." %}) hold attributes, not prose.
+    return re.sub(r"\{%.*?%\}|\{\{.*?\}\}", lambda m: " " * len(m.group(0)), body, flags=re.S)
 
 
 _STRAIGHT = re.compile(r'(?<![\w"])"(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
@@ -280,7 +291,26 @@ def _next_sentence_end(sentences: list[tuple[int, int]], offset: int) -> int:
     return following[0] if following else offset
 
 
-_PAGE_REFERENCE = re.compile(r"\(\s*(?:p{1,2}\.\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\)")
+# "(247)", "(p. 12)", and author-page or author-date parentheticals: "(Lemon, 188)".
+_PAGE_REFERENCE = re.compile(
+    r"\(\s*(?:p{1,2}\.\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\)"
+    r"|\((?=[^()]{0,80}\d)[^()]{0,80}[A-Z][^()]{0,80}\)"
+)
+# Words before a quotation that make it an example or a name, not someone's words.
+_NOT_SPEECH = re.compile(
+    r"(?:\blike|\bsuch as|e\.g\.,?|\bcalled|\btermed|\bknown as|\bdubbed|\bso-called|=)\s*$",
+    re.I,
+)
+
+
+def _not_quotation(text: str, start: int, quoted: str) -> bool:
+    """A title in quotation marks (most words capitalised), an HTML or template attribute,
+    or an example ("a script that says something like "...")."""
+    if _NOT_SPEECH.search(text[max(0, start - 25) : start]):
+        return True
+    long_words = [w for w in re.findall(r"[^\W\d_]+", quoted) if len(w) > 3]
+    capitalised = sum(1 for w in long_words if w[0].isupper())
+    return bool(long_words) and capitalised >= 0.7 * len(long_words)
 
 
 def _cited(text: str, markers: list[int], start: int, limit: int) -> bool:
@@ -371,16 +401,18 @@ def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     "REF006",
     "weak-url",
     "info",
-    options={"require-access-date": {"type": "boolean"}},
-    defaults={"require-access-date": True},
+    options={"access-date": {"enum": ["always", "when-used", "never"]}},
+    defaults={"access-date": "when-used"},
 )
 def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an entry whose URL is a site's home page (no path, or only `/`, `index.html`)
-    rather than the document cited, and (with `require-access-date`, the default) a web
-    source, one whose only locator is a URL, with no access date ("accessed 3 May 2023",
-    "retrieved", or an `urldate`/`accessed` field). Entries with a DOI, a journal or a
-    publisher are not web sources.
+    rather than the document cited, and a web source (an entry whose only locator is a
+    URL: no DOI, journal or publisher) with no access date ("accessed 3 May 2023",
+    "retrieved", or an `urldate`/`accessed` field). The `access-date` option says when
+    that is required: `"always"`, `"never"`, or `"when-used"` (the default): when
+    another entry of the same list gives one, so the house style evidently asks for it.
+    Technical documents (RFCs, PEPs) that never give access dates stay quiet.
 
     ## Why is this bad?
     A home page does not lead the reader to the cited text, and web pages change: an
@@ -394,6 +426,10 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Give the page's own URL and the date you read it.
     """
+    policy = ctx.options["access-date"]
+    wanted = policy == "always" or (
+        policy == "when-used" and any(_accessed(e) for e in doc.entries)
+    )
     for entry in doc.entries:
         urls = _urls(entry)
         if not urls:
@@ -407,7 +443,7 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
                 context=entry.raw[:80],
                 path=entry.path,
             )
-        elif ctx.options["require-access-date"] and _web_only(entry) and not _accessed(entry):
+        elif wanted and _web_only(entry) and not _accessed(entry):
             yield ctx.diagnostic(
                 where,
                 f"entry {label_text(entry)} is a web source without an access date",
