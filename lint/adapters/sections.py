@@ -9,7 +9,7 @@ from typing import Literal
 SectionKind = Literal["references", "notes"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
-_SETEXT = re.compile(r"^([^\n]*\S[^\n]*)\r?\n(=+|-+|~+|\^+)[ \t]*$", re.M)
+_SETEXT = re.compile(r"^(?=[^\n]*\S)([^\n]+)\n(=+|-+|~+|\^+)[ \t]*$", re.M)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.M | re.I)
 _BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{3,40})(?:\*\*|__):?[ \t]*$", re.M)
 _PLAIN_LINE = re.compile(
