@@ -46,6 +46,7 @@ NAME_WEIGHT = 1.0
 WORD_WEIGHT = 0.35
 LEAD_NAME_WEIGHT = 0.5
 LEAD_WORD_WEIGHT = 0.15
+AUTHOR_WEIGHT = 1.0  # added again when a name in the clause is the entry's author
 KIND_WEIGHT = 0.75
 QUOTE_TITLE_WEIGHT = 2.0
 # Fuzzy token match: rapidfuzz ratio at least this, and exact for tokens under 6 letters
@@ -192,13 +193,16 @@ def score_matrix(contexts: list[CitationContext], entries: list[EntryFeatures]) 
     )
 
 
-def _token_matches(vocab_c: list[str], entries: list[EntryFeatures]) -> Matrix:
+def _token_matches(
+    vocab_c: list[str], entries: list[EntryFeatures], *, authors: bool = False
+) -> Matrix:
     """For each context token, which entries contain a token like it (vocabulary x
     entries, 0/1): one rapidfuzz cdist call over the two vocabularies."""
     import numpy as np
     from rapidfuzz import fuzz, process
 
-    vocab_e = sorted({t for e in entries for t in e.tokens})
+    listed = [e.author_tokens if authors else e.tokens for e in entries]
+    vocab_e = sorted({t for tokens in listed for t in tokens})
     if not vocab_c or not vocab_e:
         return np.zeros((len(vocab_c), len(entries)))
     sim = process.cdist(vocab_c, vocab_e, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, workers=1)
@@ -208,8 +212,8 @@ def _token_matches(vocab_c: list[str], entries: list[EntryFeatures]) -> Matrix:
     similar = (sim >= TOKEN_CUTOFF) & (~short | (sim >= 100))
     position = {t: j for j, t in enumerate(vocab_e)}
     incidence = np.zeros((len(entries), len(vocab_e)))
-    for row, entry in enumerate(entries):
-        incidence[row, [position[t] for t in entry.tokens]] = 1.0
+    for row, tokens in enumerate(listed):
+        incidence[row, [position[t] for t in tokens]] = 1.0
     return np.asarray(((similar.astype(float) @ incidence.T) > 0).astype(float))
 
 
@@ -254,7 +258,15 @@ def _word_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) 
         ] = 1
     rarity_token = _topic(present.sum(axis=0))
     rarity_c = np.array([rarity_token[p].min() for p in parts])
-    return np.asarray((weights * rarity_c) @ term_strength, dtype=float)
+    scores = (weights * rarity_c) @ term_strength
+    # A name in the citing clause that is an entry's author ("as Petrie [3] showed") is
+    # the most direct pointer there is: it counts again.
+    author_hits = _token_matches(tokens, entries, authors=True) * rarity_e[:, None]
+    term_author = np.stack([author_hits[p].max(axis=0) for p in parts])
+    named = np.zeros((len(contexts), len(terms)))
+    for row, c in enumerate(contexts):
+        named[row, [position[t] for t in c.names]] = AUTHOR_WEIGHT
+    return np.asarray(scores + (named * rarity_c) @ term_author, dtype=float)
 
 
 def _day_number(year: Matrix, month: Matrix, day: Matrix) -> Matrix:
@@ -405,7 +417,13 @@ def specific(analysis: Analysis, item: Item, column: int) -> bool:
     rare enough."""
     found = Evidence.of(analysis, item, column)
     rare = [n for n, weight in found.names if weight >= RARE_NAME]
-    return bool(found.day) or found.quote or len(rare) >= 2 or (len(rare) >= 1 and bool(found.kind))
+    return (
+        bool(found.day)
+        or found.quote
+        or bool(found.authors)
+        or len(rare) >= 2
+        or (len(rare) >= 1 and bool(found.kind))
+    )
 
 
 def _same_work(analysis: Analysis, a: int | None, b: int | None) -> bool:
@@ -506,6 +524,7 @@ class Evidence:
     month: str | None
     kind: str | None
     quote: bool
+    authors: tuple[str, ...] = ()  # rare names that are the entry's authors
 
     @classmethod
     def of(cls, analysis: Analysis, item: Item, column: int) -> Evidence:
@@ -543,7 +562,13 @@ class Evidence:
         quote = analysis.scores is not None and bool(
             _quote_scores([c], [feats])[0, 0] > 0 if c.quotes and feats.title else False
         )
-        return cls(tuple(names), day, month, kinds[0] if kinds else None, quote)
+        authors = tuple(
+            n
+            for n, weight in names
+            if weight >= RARE_NAME
+            and any(_alike(w, t, fuzz.ratio(w, t)) for w in n.split() for t in feats.author_tokens)
+        )
+        return cls(tuple(names), day, month, kinds[0] if kinds else None, quote, authors)
 
     def describe(self) -> str:
         said = [n.title() if len(n) > 3 else n.upper() for n, w in self.names if w >= RARE_NAME]

@@ -41,6 +41,8 @@ MONTHS: dict[str, int] = {
     )
     for name in names
 }
+# Dates are matched as dates; abbreviations stay words ("Jun" is also a name).
+_FULL_MONTHS = frozenset(name for name in MONTHS if len(name) > 4 or name == "may")
 _MONTH_NAMES = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -192,7 +194,7 @@ def words_of(text: str) -> list[str]:
     out: list[str] = []
     for m in _WORD.finditer(fold(text)):
         word = _POSSESSIVE.sub("", m.group(0)).strip("'’-")
-        if len(word) < 2 or word in STOP_WORDS or word in MONTHS:
+        if len(word) < 2 or word in STOP_WORDS or word in _FULL_MONTHS:
             continue
         out.append(word)
         if word in EXPANSIONS:
@@ -418,7 +420,10 @@ def _context(
         c_start = text.find(" ", previous_marker)
         c_start = previous_marker if c_start == -1 else c_start
     shared_sentence = previous_marker is not None and previous_marker > s_start
-    read_end = start if shared_sentence else max(start, min(s_end, p_end))
+    # Text after the marker belongs to it only when no later marker claims it.
+    later = [m for m in marker_starts if m > start]
+    claimed = bool(later) and later[0] < s_end
+    read_end = start if shared_sentence or claimed else max(start, min(s_end, p_end))
     body = text[c_start:read_end]
     tokens = words_of(body)
     names = (
