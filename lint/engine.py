@@ -35,7 +35,7 @@ def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnost
             found.extend(rule.check(doc, ctx))
         except Exception as error:  # a rule bug must not hide the other findings' cause
             raise RuleCrash(code, doc.path, error) from error
-    found = _dedupe(found)
+    found = dedupe(found)
     found = [_with_severity(d, settings) for d in found]
     kept, unused = _suppress(found, doc.suppressions, enabled, doc.path)
     if "SUP001" in enabled:
@@ -43,7 +43,7 @@ def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnost
     return sorted(kept, key=Diagnostic.sort_key)
 
 
-def _dedupe(found: Iterable[Diagnostic]) -> list[Diagnostic]:
+def dedupe(found: Iterable[Diagnostic]) -> list[Diagnostic]:
     seen: set[tuple[str, int, int, str, str]] = set()
     out = []
     for d in found:

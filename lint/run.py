@@ -38,6 +38,7 @@ class Options:
     baseline: str | None = None
     write_baseline: str | None = None
     force_exclude: bool = False
+    report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
     def from_cli(cls, values: Mapping[str, object]) -> Options:
@@ -106,14 +107,10 @@ def run(options: Options) -> int:
         return EXIT_ERROR
     fixed = 0
     if options.fix or options.diff or base.fix:
-        from citeaudit.fix import apply_fixes
-
-        fixed, diagnostics, patch = apply_fixes(
-            docs, diagnostics, unsafe=bool(base.unsafe_fixes), write=not options.diff
-        )
-        if options.diff:
-            sys.stdout.write(patch)
-            return EXIT_FINDINGS if patch else EXIT_CLEAN
+        result = _fix(options, base, configs, docs, diagnostics)
+        if isinstance(result, int):
+            return result
+        fixed, docs, diagnostics = result
     filtered = _filter(options, diagnostics, docs)
     if isinstance(filtered, int):
         return filtered
@@ -121,6 +118,67 @@ def run(options: Options) -> int:
     if options.exit_zero or not filtered:
         return EXIT_CLEAN
     return EXIT_FINDINGS
+
+
+def _fix(
+    options: Options,
+    base: cfg.Settings,
+    configs: Configs,
+    docs: list[Document],
+    diagnostics: list[Diagnostic],
+) -> tuple[int, list[Document], list[Diagnostic]] | int:
+    """Apply fixes, then check the files that changed again, as ruff does, so the report
+    describes the files as they now are."""
+    from citeaudit.fix import apply_fixes, fix_document
+
+    unsafe = bool(base.unsafe_fixes)
+    stdin_path = (options.stdin_filename or "<stdin>") if "-" in options.paths else None
+    if stdin_path and not options.diff:
+        # Standard input is never written back: print the fixed text, report on stderr.
+        doc = next(d for d in docs if d.path == stdin_path)
+        result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
+        sys.stdout.write(result.text)
+        options.report_to_stderr = True
+        fixed_doc, found, failure = _check_one(stdin_path, result.text.encode("utf-8"), configs)
+        if failure:
+            click.echo(f"citeaudit: {failure}", err=True)
+            return EXIT_ERROR
+        others = [d for d in diagnostics if d.path != stdin_path]
+        return (
+            len(result.fixed),
+            [d for d in docs if d.path != stdin_path] + [fixed_doc],
+            others + found,
+        )
+    fixed, remaining, patch = apply_fixes(
+        docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
+    )
+    if options.diff:
+        sys.stdout.write(patch)
+        return EXIT_FINDINGS if patch else EXIT_CLEAN
+    if not fixed:
+        return 0, docs, remaining
+    changed = {d.path for d in docs if _changed_on_disk(d)}
+    kept = [d for d in docs if d.path not in changed]
+    diagnostics = [d for d in remaining if d.path not in changed]
+    for path in sorted(changed):
+        doc, found, failure = _check_one(path, None, configs)
+        if failure:
+            click.echo(f"citeaudit: {failure}", err=True)
+            return EXIT_ERROR
+        kept.append(doc)
+        diagnostics.extend(found)
+    return fixed, kept, diagnostics
+
+
+def _changed_on_disk(doc: Document) -> bool:
+    from citeaudit.load import decode
+
+    try:
+        with open(doc.path, "rb") as handle:
+            decoded = decode(handle.read())
+    except OSError:
+        return False
+    return decoded is not None and decoded.text != doc.text
 
 
 def _formats() -> tuple[str, ...]:
@@ -141,26 +199,38 @@ def _check_cli_codes(option: str, codes: tuple[str, ...]) -> None:
 def _check_all(
     options: Options, configs: Configs
 ) -> tuple[list[Document], list[Diagnostic], str | None]:
+    docs: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    for path, data in _inputs(options, configs):
+        if isinstance(data, str):
+            return docs, diagnostics, data
+        doc, found, failure = _check_one(path, data, configs)
+        docs.append(doc)
+        if failure:
+            return docs, diagnostics, failure
+        diagnostics.extend(found)
+    # A LaTeX section is checked with its main file and on its own: report it once.
+    from citeaudit.engine import dedupe
+
+    return docs, dedupe(diagnostics), None
+
+
+def _check_one(
+    path: str, data: bytes | None, configs: Configs
+) -> tuple[Document, list[Diagnostic], str | None]:
     from citeaudit.bibliography import attach_bibliographies
     from citeaudit.engine import RuleCrash, check
     from citeaudit.load import load
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
-    docs: list[Document] = []
-    diagnostics: list[Diagnostic] = []
-    for path, data in _inputs(options, configs):
-        if isinstance(data, str):
-            return docs, diagnostics, data
-        settings = configs.for_path(path)
-        doc = load(path, data)
-        attach_bibliographies(doc, settings)
-        docs.append(doc)
-        try:
-            diagnostics.extend(check(doc, settings, cfg.enabled_codes(settings, path, defaults)))
-        except RuleCrash as crash:
-            return docs, diagnostics, str(crash)
-    return docs, diagnostics, None
+    settings = configs.for_path(path)
+    doc = load(path, data)
+    attach_bibliographies(doc, settings)
+    try:
+        return doc, check(doc, settings, cfg.enabled_codes(settings, path, defaults)), None
+    except RuleCrash as crash:
+        return doc, [], str(crash)
 
 
 def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:
@@ -233,5 +303,7 @@ def _report(
         from citeaudit.fileio import write_atomic
 
         write_atomic(options.output, text.encode("utf-8"))
+    elif options.report_to_stderr:
+        sys.stderr.write(text)
     else:
         sys.stdout.write(text)
