@@ -35,11 +35,13 @@ def timed(args: list[str]) -> float:
 def imported_modules(path: Path) -> set[str]:
     code = (
         "import sys, citeaudit.cli as c\n"
-        "sys.argv=['citeaudit','check',%r]\n"
+        f"sys.argv=['citeaudit','check',{str(path)!r}]\n"
         "try:\n c.main()\nexcept SystemExit:\n pass\n"
-        "print('\\n'.join(sorted(sys.modules)))" % str(path)
+        "print('\\n'.join(sorted(sys.modules)))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+    ).stdout
     return set(out.split())
 
 
@@ -56,13 +58,18 @@ def main() -> None:
             ("clean file (Kim page)", timed(["check", str(kim)])),
             ("Lai essay, all rules", timed(["check", str(lai)])),
             ("bundled corpus/ (one process)", timed(["check", "--quiet", str(CORPUS)])),
-            (f"large file ({large.stat().st_size // 1024} KB)", timed(["check", "--quiet", str(large)])),
+            (
+                f"large file ({large.stat().st_size // 1024} KB)",
+                timed(["check", "--quiet", str(large)]),
+            ),
         ]
     for name, seconds in rows:
         print(f"{name:<34} {seconds * 1000:8.0f} ms")
     modules = imported_modules(kim)
     heavy = sorted(m for m in ("rapidfuzz", "jsonschema", "bibtexparser") if m in modules)
-    print(f"modules imported checking one clean file: {len(modules)}; heavy: {', '.join(heavy) or 'none'}")
+    print(
+        f"modules imported checking one clean file: {len(modules)}; heavy: {', '.join(heavy) or 'none'}"
+    )
 
 
 if __name__ == "__main__":

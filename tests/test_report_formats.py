@@ -11,6 +11,7 @@ from typing import Any
 
 import jsonschema
 import pytest
+
 from citeaudit.model import Diagnostic, Document, Edit, Fix, LineIndex, Related, Severity, Span
 from citeaudit.report import ReportOptions, github, gitlab, jsonl, junit, renderer, sarif
 from citeaudit.report.records import diagnostic_record, fingerprints
