@@ -96,7 +96,8 @@ def run(options: Options) -> int:
         click.echo(f"citeaudit: {error}", err=True)
         return EXIT_ERROR
     output_format = (
-        options.output_format or base.format or os.environ.get("CITEAUDIT_OUTPUT_FORMAT") or "text"
+        # The environment variable stands in for the flag, so it wins over the config file.
+        options.output_format or os.environ.get("CITEAUDIT_OUTPUT_FORMAT") or base.format or "text"
     )
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
@@ -115,7 +116,8 @@ def run(options: Options) -> int:
     if isinstance(filtered, int):
         return filtered
     _report(options, output_format, docs, filtered, fixed)
-    if options.exit_zero or not filtered:
+    # Recording a baseline accepts the findings it records.
+    if options.exit_zero or not filtered or (options.write_baseline and not options.baseline):
         return EXIT_CLEAN
     return EXIT_FINDINGS
 
@@ -259,9 +261,13 @@ def _filter(
             click.echo(f"citeaudit: --changed-since: {error}", err=True)
             return EXIT_ERROR
     if options.write_baseline:
-        from citeaudit.baseline import write_baseline
+        from citeaudit.baseline import BaselineError, write_baseline
 
-        write_baseline(options.write_baseline, diagnostics)
+        try:
+            write_baseline(options.write_baseline, diagnostics)
+        except BaselineError as error:
+            click.echo(f"citeaudit: --write-baseline: {error}", err=True)
+            return EXIT_ERROR
     if options.baseline:
         from citeaudit.baseline import BaselineError, apply_baseline
 
@@ -302,6 +308,8 @@ def _report(
     if options.output:
         from citeaudit.fileio import write_atomic
 
+        folder = os.path.dirname(os.path.abspath(options.output))
+        os.makedirs(folder, exist_ok=True)
         write_atomic(options.output, text.encode("utf-8"))
     elif options.report_to_stderr:
         sys.stderr.write(text)
