@@ -35,7 +35,6 @@ _SUPERSCRIPT_MAP = str.maketrans(_SUPERSCRIPT_DIGITS + "⁻", "0123456789-")
 _UNIT = re.compile(r"(?:\b[A-Za-z]|\b(?:cm|mm|km|ft|in|sq|kg|mi|yd|dm|nm|mol|sec))$")
 _NOTE_REF = re.compile(r"\[\^(?P<label>[^\]\s^]+)\]")
 _BAD_NOTE_REF = re.compile(r"\[\^(?P<label>\s+[^\]]*|[^\]]*\s+)\]")
-_BAD_RANGE = re.compile(r"(?<![\w\]])\[\s*(\d{1,3})\s*[-–—]\s*(\d{1,3})\s*\]")
 _EMPTY_CITE = re.compile(r"(?<![\w\]])\[\s*,\s*\d|\[\d+\s*,\s*\]")
 
 
@@ -153,7 +152,3 @@ def malformed_markers(prose: str) -> Iterator[Malformed]:
         )
     for m in _EMPTY_CITE.finditer(prose):
         yield Malformed(m.start(), m.end(), "citation marker has an empty item")
-
-
-def span_of(index: LineIndex, start: int, end: int) -> Span:
-    return index.span(start, end)
