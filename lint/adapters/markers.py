@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from citeaudit.model import Citation, LineIndex, NoteRef, Span
+from citeaudit.model import Citation, LineIndex, NoteRef
 
 MAX_NUMBER = 999
 MAX_RANGE = 60
