@@ -17,8 +17,8 @@ checks that the linter reports it:
 | quotation   | a 12-word quotation added with no citation near it       | SRC005   |
 
 "Names its source" counts only defects whose markers sit in sentences that, in the
-clean document, fit their own entry clearly (the audit's own entry is the best, at 1.5
-or more): no linter can tell that "[7]" is wrong in "as shown previously [7]".
+clean document, fit their own entry clearly (it scores 1.5 or more and 0.75 above any
+other entry): no linter can tell that "[7]" is wrong in "as shown previously [7]".
 False positives are CIT003/CIT004/CIT005 findings on the unmutated documents.
 
 Usage: python bench/mutation.py [--corpus DIR] [--limit N] [--quiet]
@@ -110,7 +110,8 @@ def _format_entry(fields: dict[str, str]) -> str:
 def build(md_path: str, bib_path: str) -> Manuscript | None:
     """A numbered manuscript from a Pandoc paper and its .bib file."""
     bib = _bib_entries(bib_path)
-    text = open(md_path, encoding="utf-8").read()
+    with open(md_path, encoding="utf-8") as handle:
+        text = handle.read()
     text = _FRONT.sub("", text)
     text = re.sub(r"```.*?```", "", text, flags=re.S)
     # The paper's own (empty, Pandoc-filled) references heading: ours replaces it.
@@ -185,7 +186,10 @@ def nameable(text: str) -> set[int]:
             continue
         row = analysis.scores[item.index]
         own = float(row[item.own])
-        if own >= 1.5 and own >= float(row.max()) - 1e-9:
+        others = [float(x) for j, x in enumerate(row) if j != item.own]
+        # Named unambiguously: its own entry scores 1.5 or more, 0.75 above any other
+        # (an author with two entries in the list does not identify either).
+        if own >= 1.5 and own - max(others, default=0.0) >= 0.75:
             good.add(item.citation.span.start)
     return good
 
@@ -265,7 +269,7 @@ def mutants(doc: Manuscript, rng: random.Random, good: set[int], per_kind: int) 
     yield Mutant("unused", text, (at, at + 8), True)
     # duplicate: an entry listed again with another year.
     n = rng.randrange(1, total + 1)
-    copy = re.sub(r"\((\d{4})\)", lambda m: f"({int(m.group(1)) - 7})", doc.entries[n - 1], 1)
+    copy = re.sub(r"\((\d{4})\)", lambda m: f"({int(m.group(1)) - 7})", doc.entries[n - 1], count=1)
     text = doc.render([*enumerate(doc.entries, 1), (total + 1, copy)])
     at = text.rfind(f"[{total + 1}]")
     yield Mutant("duplicate", text, (at, at + 8), True)

@@ -59,8 +59,8 @@ SHORT_TOKEN = 6
 # and the mutation benchmark (bench/mutation.py): an exact day-and-month date (3.0), or
 # a rare name plus a kind of document (~1.75), passes; a shared year (0.4) or a common
 # word never does.
-MIN_BEST = 2.0
-MARGIN = 1.5
+MIN_BEST = 1.8
+MARGIN = 1.4
 LEAD = 0.75
 OWN_LOW = 0.5  # the cited entry scores at most half the better one
 # Within a numbering shift each member needs less: its n-k entry scores SUPPORT or more,
@@ -257,7 +257,7 @@ def _word_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) 
             row, [token_at[w] for t in (*c.names, *c.words, *c.before_names) for w in t.split()]
         ] = 1
     rarity_token = _topic(present.sum(axis=0))
-    rarity_c = np.array([rarity_token[p].min() for p in parts])
+    rarity_c = np.array([rarity_token[_significant(p, tokens)].min() for p in parts])
     scores = (weights * rarity_c) @ term_strength
     # A name in the citing clause that is an entry's author ("as Petrie [3] showed") is
     # the most direct pointer there is: it counts again.
@@ -267,6 +267,13 @@ def _word_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) 
     for row, c in enumerate(contexts):
         named[row, [position[t] for t in c.names]] = AUTHOR_WEIGHT
     return np.asarray(scores + (named * rarity_c) @ term_author, dtype=float)
+
+
+def _significant(part: list[int], tokens: list[str]) -> list[int]:
+    """The words of a name that say how common it is: two-letter words ("US", "UN")
+    are in every sentence of some texts and would make every name they start common."""
+    kept = [j for j in part if len(tokens[j]) >= 3]
+    return kept or part
 
 
 def _day_number(year: Matrix, month: Matrix, day: Matrix) -> Matrix:
@@ -537,14 +544,16 @@ class Evidence:
         for name in dict.fromkeys(c.names):
             best = 0.0
             commonest = 0
-            for word in name.split():
+            words = name.split()
+            for word in words:
                 holders = [
                     e
                     for e in analysis.entries
                     if any(_alike(word, t, fuzz.ratio(word, t)) for t in e.tokens)
                 ]
                 citing = sum(1 for x in contexts if any(word in n.split() for n in x.names))
-                commonest = max(commonest, citing)
+                if len(word) >= 3 or all(len(w) < 3 for w in words):
+                    commonest = max(commonest, citing)
                 if feats in holders:
                     best = max(best, _rarity(len(holders), len(analysis.entries)))
             if best > 0:

@@ -39,9 +39,9 @@ def citation_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     document ("telegraph" against "Ciphered Telegram"); quoted titles. The rule fires
     only on clear evidence, all of:
 
-    - the better entry scores at least 2.0 (an exact day and month is 3.0, a rare name
+    - the better entry scores at least 1.8 (an exact day and month is 3.0, a rare name
       1.0, a kind of document 0.75, a shared year 0.4);
-    - it beats the cited entry by 1.5, and the cited entry scores at most half of it;
+    - it beats the cited entry by 1.4, and the cited entry scores at most half of it;
     - it beats every other entry by 0.75;
     - the evidence names the source, not just its subject: the same day and month, a
       quoted title, two rare names, or a rare name and the kind of document.

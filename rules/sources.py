@@ -461,7 +461,11 @@ def _home_page(url: str) -> bool:
 
 
 def _web_only(entry: Entry) -> bool:
-    return not any(entry.get(name) for name in ("doi", "container", "publisher", "journal"))
+    """A URL is its only locator: no DOI or publisher, and no journal (a container with
+    a volume or issue number); a container without numbers is the web site's name."""
+    if any(entry.get(name) for name in ("doi", "publisher", "journal")):
+        return False
+    return not re.search(r"\d", entry.get("container") or "")
 
 
 def _accessed(entry: Entry) -> bool:
