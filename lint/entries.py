@@ -910,6 +910,10 @@ def _keeps_dot(work: str, start: int, end: int, keep_initial: bool) -> bool:
 def _looks_like_author(text: str) -> bool:
     """Short run of capitalised names, particles and connectives (no prose, no quotes)."""
     tokens = text.split()
+    # A long list of authors separated by semicolons is judged one author at a time.
+    if len(tokens) > 14 and ";" in text:
+        parts = [p for p in text.split(";") if p.strip()]
+        return len(parts) > 1 and all(_looks_like_author(p) for p in parts)
     if not tokens or len(tokens) > 14:
         return False
     for token in tokens:

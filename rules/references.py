@@ -118,9 +118,12 @@ def duplicate_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     contained = process.cdist(titles, titles, scorer=fuzz.token_set_ratio, score_cutoff=100)
     for j in range(len(entries)):
         for i in range(j):
-            if not _substantial(titles[i]) or not _substantial(titles[j]):
-                continue
             authored = bool(entries[i].authors and entries[j].authors)
+            # A short title ("quanteda") identifies a work only when it is the same title
+            # by the same authors.
+            identical = authored and titles[i] == titles[j] and bool(titles[i])
+            if not identical and not (_substantial(titles[i]) and _substantial(titles[j])):
+                continue
             same_title = close[i][j] or (contained[i][j] and authored)
             # Catalogues of 1935-1936 and 1937-1938, or boxes 3 and 4, are different works.
             if not _numbers_agree(entries[i], entries[j]):
