@@ -164,3 +164,29 @@ def test_folder_walk_skips_default_excludes(tmp_path: Path) -> None:
     result = run_cli(["check", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert "(1 file)" in result.output
+
+
+def test_sarif_of_the_lai_essay_validates_against_the_official_schema() -> None:
+    schema = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text())
+    result = run_cli(["check", "--format", "sarif", str(LAI)])
+    log = json.loads(result.stdout)
+    validator = jsonschema.validators.validator_for(schema)(schema)
+    validator.validate(log)
+    run = log["runs"][0]
+    assert run["columnKind"] == "unicodeCodePoints"
+    fired = {r["ruleId"] for r in run["results"]}
+    assert fired == {r["id"] for r in run["tool"]["driver"]["rules"]}
+    assert {"CIT004", "CIT005", "REF001"} <= fired
+
+
+def test_junit_and_gitlab_of_a_real_run() -> None:
+    import xml.etree.ElementTree as ET
+
+    junit = ET.fromstring(run_cli(["check", "--format", "junit", str(LAI), str(KIM)]).stdout)
+    suites = {s.get("name"): int(s.get("failures") or 0) for s in junit.iter("testsuite")}
+    assert suites[str(KIM)] == 0 and suites[str(LAI)] >= 10
+    first = json.loads(run_cli(["check", "--format", "gitlab", str(LAI)]).stdout)
+    second = json.loads(run_cli(["check", "--format", "gitlab", str(LAI)]).stdout)
+    prints = [f["fingerprint"] for f in first]
+    assert len(set(prints)) == len(prints)
+    assert prints == [f["fingerprint"] for f in second]
