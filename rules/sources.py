@@ -13,7 +13,7 @@ from citeaudit.audit import analyse, describe_entry
 from citeaudit.context import paragraph_bounds, sentence_bounds
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
-from citeaudit.normalize import fold
+from citeaudit.normalize import family_names, fold
 from citeaudit.rules import RuleContext, rule
 
 
@@ -356,6 +356,14 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
                     continue
                 pair = tuple(sorted((author_a.strip(), author_b.strip())))
                 if pair in reported or not _same_person(parts_a, parts_b):
+                    continue
+                # Initials match any name, so the family names must agree exactly
+                # ('Doyle, Michael W' is not 'Ward, Michael D').
+                if family_names((author_a,)) != family_names((author_b,)):
+                    continue
+                # BibTeX reads 'Julia Silge' and 'Silge, Julia' as one name.
+                both_bib = entry_a.kind == entry_b.kind == "bibtex"
+                if both_bib and sorted(parts_a) == sorted(parts_b):
                     continue
                 reported.add((pair[0], pair[1]))
                 yield ctx.diagnostic(
