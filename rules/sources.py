@@ -443,7 +443,7 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         if not urls:
             continue
         where = entry.label_span or entry.span
-        homes = [u for u in urls if _home_page(u)]
+        homes = [u for u in urls if _home_page(u) and not _names_itself(entry, u)]
         if homes:
             yield ctx.diagnostic(
                 where,
@@ -458,6 +458,27 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
                 context=entry.raw[:80],
                 path=entry.path,
             )
+
+
+_SOFTWARE = re.compile(
+    r"\b(?:R package|package|software|version|library|toolkit|programming language|statistical computing)\b",
+    re.I,
+)
+
+
+def _names_itself(entry: Entry, url: str) -> bool:
+    """Software and projects are cited by their home page: ggplot2.org for ggplot2."""
+    if _SOFTWARE.search(entry.raw) or entry.entry_type in (
+        "software",
+        "manual",
+        "dataset/software",
+    ):
+        return True
+    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
+    labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
+    names = [re.sub(r"[\W_]+", "", label) for label in labels]
+    return any(name in title or (len(title) >= 4 and title in name) for name in names)
 
 
 def _home_page(url: str) -> bool:
