@@ -119,6 +119,32 @@ class Analysis:
     runs: list[ShiftRun] = field(default_factory=list)
     # f"{citation.span.start}:{label}" -> the label of the entry the citation really uses.
     relinked: dict[str, str] = field(default_factory=dict)
+    # Memo for Evidence.of: how many citing sentences name each word, and which entries
+    # hold a token like it. Evidence is built for many citation/entry pairs.
+    citing_words: dict[str, int] = field(default_factory=dict)
+    word_holders: dict[str, list[int]] = field(default_factory=dict)
+
+    def citing(self, word: str) -> int:
+        if word not in self.citing_words:
+            self.citing_words[word] = len(
+                {
+                    i.context.index
+                    for i in self.items
+                    if any(word in n.split() for n in i.context.names)
+                }
+            )
+        return self.citing_words[word]
+
+    def holders(self, word: str) -> list[int]:
+        from rapidfuzz import fuzz
+
+        if word not in self.word_holders:
+            self.word_holders[word] = [
+                k
+                for k, e in enumerate(self.entries)
+                if any(_alike(word, t, fuzz.ratio(word, t)) for t in e.tokens)
+            ]
+        return self.word_holders[word]
 
     def entry(self, column: int) -> Entry:
         return self.entries[column].entry
@@ -540,21 +566,16 @@ class Evidence:
         feats = analysis.entries[column]
         c = item.context
         names: list[tuple[str, float]] = []
-        contexts = {i.context.index: i.context for i in analysis.items}.values()
         for name in dict.fromkeys(c.names):
             best = 0.0
             commonest = 0
             words = name.split()
             for word in words:
-                holders = [
-                    e
-                    for e in analysis.entries
-                    if any(_alike(word, t, fuzz.ratio(word, t)) for t in e.tokens)
-                ]
-                citing = sum(1 for x in contexts if any(word in n.split() for n in x.names))
+                holders = analysis.holders(word)
+                citing = analysis.citing(word)
                 if len(word) >= 3 or all(len(w) < 3 for w in words):
                     commonest = max(commonest, citing)
-                if feats in holders:
+                if column in holders:
                     best = max(best, _rarity(len(holders), len(analysis.entries)))
             if best > 0:
                 names.append((name, best * float(_topic(commonest))))
