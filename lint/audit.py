@@ -518,7 +518,7 @@ def _shift_runs(analysis: Analysis, columns: dict[str, int]) -> list[ShiftRun]:
             ):
                 runs.append(run)
             current = []
-    return _without_overlaps(runs, analysis)
+    return _without_overlaps(runs)
 
 
 def _accept(members: list[tuple[Item, str]], k: int) -> ShiftRun | None:
@@ -535,7 +535,7 @@ def _accept(members: list[tuple[Item, str]], k: int) -> ShiftRun | None:
     return ShiftRun(k, tuple(item for item, _ in members), tuple(supported))
 
 
-def _without_overlaps(runs: list[ShiftRun], analysis: Analysis) -> list[ShiftRun]:
+def _without_overlaps(runs: list[ShiftRun]) -> list[ShiftRun]:
     """Where runs of different offsets overlap, keep the better supported one."""
     kept: list[ShiftRun] = []
     for run in sorted(runs, key=lambda r: (-len(r.supported), abs(r.offset))):

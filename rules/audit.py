@@ -9,7 +9,6 @@ from collections import defaultdict
 from collections.abc import Iterator
 
 from citeaudit.audit import (
-    Analysis,
     Item,
     ShiftRun,
     analyse,
@@ -118,12 +117,10 @@ def numbering_shift(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     analysis = analyse(doc, ctx.shared)
     for run in analysis.runs:
-        yield _shift_diagnostic(doc, ctx, analysis, run)
+        yield _shift_diagnostic(doc, ctx, run)
 
 
-def _shift_diagnostic(
-    doc: Document, ctx: RuleContext, analysis: Analysis, run: ShiftRun
-) -> Diagnostic:
+def _shift_diagnostic(doc: Document, ctx: RuleContext, run: ShiftRun) -> Diagnostic:
     first, last = run.members[0], run.members[-1]
     moves = ", ".join(f"[{m.label}]→[{run.target(m)}]" for m in run.members)
     direction = "past" if run.offset > 0 else "before"

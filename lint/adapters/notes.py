@@ -38,7 +38,7 @@ def _body_end(text: str, start: int, limit: int) -> int:
     return len(text[start:end].rstrip()) + start
 
 
-def colonless_definitions(text: str, prose: str) -> list[Malformed]:
+def colonless_definitions(prose: str) -> list[Malformed]:
     """Lines that start like a note definition but lack the colon. Only reported when the
     document has several, as a single one may be a marker that happens to open a line."""
     found = [m for m in _NO_COLON.finditer(prose)]

@@ -16,6 +16,7 @@ _PLAIN_LINE = re.compile(
     r"^[ \t]*((?:[\dIVX]+\.?[ \t]+)?[A-Za-z][A-Za-z ]{2,30}):?[ \t]*\r?$", re.M
 )
 _ADOC = re.compile(r"^(={1,6})[ \t]+(.*?)[ \t]*$", re.M)
+_NON_SPACE = re.compile(r"\S")
 _TAGS = re.compile(r"<[^>]*>")
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*|[IVXLC]+)[.)]?\s+", re.I)
 
@@ -112,13 +113,10 @@ def _is_reference_title(title: str) -> bool:
 
 def _stands_alone(text: str, match: re.Match[str]) -> bool:
     """A plain-text heading has a blank line (or the start) above it."""
-    before = text[: match.start()].rstrip(" \t")
-    return (
-        not before
-        or before.endswith("\n\n")
-        or before.endswith("\n\r\n")
-        or before.endswith("\f\n")
-    )
+    # Only the few characters above the line matter; never copy the document's prefix.
+    before = text[max(0, match.start() - 16) : match.start()].rstrip(" \t")
+    at_start = _NON_SPACE.search(text, 0, match.start()) is None
+    return at_start or before.endswith(("\n\n", "\n\r\n", "\f\n"))
 
 
 def reference_sections(text: str, flavor: str) -> list[Section]:

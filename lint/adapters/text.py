@@ -42,7 +42,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
             doc.list_style = "numbered"
             found = [sections.Section(None, trailing[0], trailing[1], "references")]
             doc.notes_list = "<sup>" in text[trailing[0] : trailing[0] + 40].lower()
-    doc.entries = [_parse_entry(text, index, raw, path) for raw in raw_entries]
+    doc.entries = [_parse_entry(text, index, raw) for raw in raw_entries]
 
     body = list(prose)
     for section in found:
@@ -101,7 +101,7 @@ def _notes(
             replacement=f"{text[bad.start : bad.end]}:",
             fix_title=f"Add the colon: {text[bad.start : bad.end].strip()}:",
         )
-        for bad in notes.colonless_definitions(text, prose)
+        for bad in notes.colonless_definitions(prose)
     ]
     doc.notes = definitions
     starts = {n.span.start for n in definitions} | {bad.start for bad in colonless}
@@ -124,13 +124,11 @@ def _entries(text: str, found: list[sections.Section], doc: Document) -> list[se
     return numbered
 
 
-def _parse_entry(text: str, index: LineIndex, raw: sections.RawEntry, path: str) -> Entry:
+def _parse_entry(text: str, index: LineIndex, raw: sections.RawEntry) -> Entry:
     from citeaudit.entries import parse_entry
 
     label_span = index.span(raw.label_start, raw.label_end) if raw.label else None
-    return parse_entry(
-        text, raw.start, raw.end, index, label=raw.label, label_span=label_span, path=None
-    )
+    return parse_entry(text, raw.start, raw.end, index, label=raw.label, label_span=label_span)
 
 
 def _title_block_end(prose: str) -> int:
