@@ -1,7 +1,7 @@
 """The source audit: score every citation's context against every entry, once per document.
 
-`analyse(doc, shared)` is called by each audit rule (CIT002-CIT005) and runs once: the
-result is memoised in the rules' shared dict. It builds one score matrix, citations by
+The link stage (`citeaudit.link`) runs it at most once per document, and the rules
+(CIT002-CIT005, SRC001) read the result from `doc.links.audit`. It builds one score matrix, citations by
 entries, from four kinds of agreement:
 
 - words: the names and content words of the citing sentence against the words of each
@@ -161,14 +161,9 @@ class Analysis:
         return None
 
 
-def analyse(doc: Document, shared: dict[str, Any]) -> Analysis:
-    """The audit of `doc`, computed on first call and kept in `shared["audit"]`."""
-    cached = shared.get("audit")
-    if isinstance(cached, Analysis):
-        return cached
-    result = _analyse(doc)
-    shared["audit"] = result
-    return result
+def analyse_document(doc: Document) -> Analysis:
+    """The audit of `doc`. The link stage calls this once per document (`Links.audit`)."""
+    return _analyse(doc)
 
 
 def _analyse(doc: Document) -> Analysis:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable
-from typing import Any
 
 from citeaudit.config import Settings, matches
 from citeaudit.model import Diagnostic, Document, Edit, Fix, Suppression
@@ -23,14 +22,16 @@ class RuleCrash(Exception):
 
 
 def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnostic]:
+    from citeaudit.link import link
+
     rules = all_rules()
-    shared: dict[str, Any] = {}
+    link(doc)
     found: list[Diagnostic] = []
     for code, rule in rules.items():
         if code not in enabled or code == "SUP001":
             continue
         options = {**rule.defaults, **settings.rule_options.get(code, {})}
-        ctx = RuleContext(rule=rule, doc=doc, options=options, shared=shared)
+        ctx = RuleContext(rule=rule, doc=doc, options=options)
         try:
             found.extend(rule.check(doc, ctx))
         except Exception as error:  # a rule bug must not hide the other findings' cause

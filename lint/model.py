@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from citeaudit.link import Links
 
 Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "unsafe"]
@@ -200,6 +203,8 @@ class Document:
     certain: bool = True
     encoding: str = "utf-8"
     bom: bool = False
+    # Set by the link stage (`citeaudit.link`) before any rule runs.
+    links: Links | None = None
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

@@ -9,9 +9,12 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from citeaudit.model import Diagnostic, Document, Fix, Related, Severity, Span
+
+if TYPE_CHECKING:
+    from citeaudit.link import Links
 
 FixAvailability = Literal["none", "safe", "unsafe"]
 Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
@@ -42,8 +45,15 @@ class RuleContext:
     rule: Rule
     doc: Document
     options: Mapping[str, Any]
-    # Data shared between rules within one document (for example the linker's output).
-    shared: dict[str, Any]
+
+    @property
+    def links(self) -> Links:
+        """The link stage's result: rules read links, they never resolve citations."""
+        if self.doc.links is None:
+            from citeaudit.link import link
+
+            return link(self.doc)
+        return self.doc.links
 
     def diagnostic(
         self,

@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from citeaudit.audit import (
     Item,
     ShiftRun,
-    analyse,
     describe_entry,
 )
 from citeaudit.context import DateRef
@@ -63,7 +62,7 @@ def citation_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Cite [10].
     """
-    analysis = analyse(doc, ctx.shared)
+    analysis = ctx.links.audit
     for mismatch in analysis.mismatches:
         item = mismatch.item
         if analysis.in_run(item) is not None and not ctx.options["include-shifted"]:
@@ -115,7 +114,7 @@ def numbering_shift(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Renumber the markers (here [8]→[7], [9]→[8], [11]→[10]).
     """
-    analysis = analyse(doc, ctx.shared)
+    analysis = ctx.links.audit
     for run in analysis.runs:
         yield _shift_diagnostic(doc, ctx, run)
 
@@ -191,7 +190,7 @@ def overloaded_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     ```
     Cite each document, or the collection that holds them.
     """
-    analysis = analyse(doc, ctx.shared)
+    analysis = ctx.links.audit
     by_label: dict[str, list[Item]] = defaultdict(list)
     for item in analysis.items:
         if item.own is not None and item.single:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections.abc import Iterator
 
-from citeaudit.linking import by_label, citations_of, label_text, labelled_citations
-from citeaudit.model import Citation, Diagnostic, Document, Span
+from citeaudit.link import Link
+from citeaudit.linking import label_text
+from citeaudit.model import Citation, Diagnostic, Document
 from citeaudit.rules import RuleContext, from_parser, rule
 
 
@@ -31,38 +31,24 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Use a number that exists, or add the missing entry.
     """
-    table = by_label(doc)
-    if not table:
-        return
-    numbers = sorted(int(k) for k in table if k.isdigit())
-    for citation in labelled_citations(doc):
-        for target in (t for t in citation.targets if t not in table and t != "*"):
-            span = _target_span(doc, citation, target)
-            if doc.list_style == "numbered" and numbers:
-                where = f"the list runs from [{numbers[0]}] to [{numbers[-1]}]"
-                message, context = f"[{target}] matches no entry: {where}", f"[{target}]"
-            else:
-                message, context = f"'{target}' matches no entry in {_bib_names(doc)}", target
-            yield ctx.diagnostic(span, message, context=context, path=citation.path)
+    links = ctx.links
+    numbers = sorted(int(e.label) for e in doc.entries if e.label and e.label.isdigit())
+    for found in links.unresolved():
+        citation, target = found.citation, found.target
+        span = found.span or citation.span
+        if found.why:
+            message, context = found.why, citation.raw
+        elif citation.style == "numeric" and numbers:
+            where = f"the list runs from [{numbers[0]}] to [{numbers[-1]}]"
+            message, context = f"[{target}] matches no entry: {where}", f"[{target}]"
+        else:
+            message, context = f"'{target}' matches no entry in {_bib_names(doc)}", target
+        yield ctx.diagnostic(span, message, context=context, path=citation.path)
 
 
 def _bib_names(doc: Document) -> str:
     names = sorted({os.path.basename(e.path) for e in doc.entries if e.path})
     return ", ".join(names) if names else "the bibliography"
-
-
-def _target_span(doc: Document, citation: Citation, target: str) -> Span:
-    """The span of the written item that names `target` (a number inside a range too)."""
-    if len(citation.label_spans) == len(citation.targets):
-        return citation.label_spans[citation.targets.index(target)]
-    for written in citation.label_spans:
-        item = doc.text[written.start : written.end]
-        numbers = [int(n) for n in re.findall(r"\d+", item)]
-        if target.isdigit() and numbers and numbers[0] <= int(target) <= numbers[-1]:
-            return written
-        if item == target:
-            return written
-    return citation.span
 
 
 @rule("CIT002", "unused-reference", "warning")
@@ -86,30 +72,25 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Cite [2] where it is used, or remove it.
     """
-    if doc.list_style not in ("numbered",):
+    if doc.list_style != "numbered":
         return
-    cited = citations_of(doc)
-    if not cited:
+    links = ctx.links
+    if not any(found.entry is not None for found in links.links):
         return
-    from citeaudit.audit import analyse
-
     # The audit's reassignments: an entry whose only markers belong to a numbering shift
-    # is never really cited.
-    relinked = analyse(doc, ctx.shared).relinked
-    # An entry that a reassigned marker really cites is cited.
+    # is never really cited, and an entry that a reassigned marker really cites is cited.
+    relinked = links.relinked
     really_cited = set(relinked.values())
     for entry in doc.entries:
+        citing = links.citing(entry)
         if (
             entry.label is None
             or entry.label in really_cited
-            or (
-                entry.label in cited
-                and not _all_relinked(cited[entry.label], entry.label, relinked)
-            )
+            or (citing and not _all_relinked(citing, entry.label, relinked))
         ):
             continue
         span = entry.label_span or entry.span
-        if entry.label in cited:
+        if citing:
             message = (
                 f"entry {label_text(entry)} is never cited for what it is: its markers fit "
                 "other entries (see CIT003 and CIT004)"
@@ -119,8 +100,8 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield ctx.diagnostic(span, message, context=entry.raw[:80])
 
 
-def _all_relinked(citations: list[Citation], label: str, relinked: dict[str, str]) -> bool:
-    return bool(relinked) and all(f"{c.span.start}:{label}" in relinked for c in citations)
+def _all_relinked(citing: list[Link], label: str, relinked: dict[str, str]) -> bool:
+    return bool(relinked) and all(f"{f.citation.span.start}:{label}" in relinked for f in citing)
 
 
 @rule("CIT006", "citation-order", "info")
@@ -142,14 +123,12 @@ def citation_order(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     if doc.list_style != "numbered":
         return
-    table = by_label(doc)
     if _alphabetical(doc):
         return
     first: dict[str, Citation] = {}
-    for citation in labelled_citations(doc):
-        for target in citation.targets:
-            if target in table and target.isdigit():
-                first.setdefault(target, citation)
+    for found in ctx.links.of_style("numeric"):
+        if found.entry is not None and found.target.isdigit():
+            first.setdefault(found.target, found.citation)
     order = list(first)
     ideal = sorted(order, key=int)
     for got, expected in zip(order, ideal, strict=True):

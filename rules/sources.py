@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from citeaudit.audit import analyse, describe_entry
+from citeaudit.audit import describe_entry
 from citeaudit.context import paragraph_bounds, sentence_bounds
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
@@ -40,7 +40,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     ```
     Correct the year (the book appeared in 1995), or cite the record of the meeting.
     """
-    analysis = analyse(doc, ctx.shared)
+    analysis = ctx.links.audit
     this_year = datetime.date.today().year
     for item in analysis.items:
         if item.own is None:

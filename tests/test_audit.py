@@ -11,10 +11,9 @@ from types import ModuleType
 import pytest
 
 from citeaudit import engine
-from citeaudit.audit import analyse
 from citeaudit.config import Settings
 from citeaudit.load import load
-from citeaudit.model import Diagnostic
+from citeaudit.model import Diagnostic, Document
 from citeaudit.rules import all_rules
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,10 +107,22 @@ def test_lai_correct_citations_raise_nothing(lai: list[Diagnostic]) -> None:
     assert not [d for d in lai if d.code in AUDIT and d.context.startswith("[2]")]
 
 
-def test_analysis_runs_once_per_document() -> None:
+def test_analysis_runs_once_per_document(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every audit rule reads the link stage's one analysis; none recomputes it."""
+    from citeaudit import audit
+
+    calls: list[str] = []
+    real = audit.analyse_document
+
+    def counting(doc: Document) -> audit.Analysis:
+        calls.append(doc.path)
+        return real(doc)
+
+    monkeypatch.setattr(audit, "analyse_document", counting)
     doc = load(str(CASES / "audit-shift" / "essay.md"))
-    shared: dict[str, object] = {}
-    assert analyse(doc, shared) is analyse(doc, shared)
+    found = engine.check(doc, Settings(root="."), set(all_rules()))
+    assert {d.code for d in found} >= {"CIT002", "CIT004"}
+    assert calls == [doc.path]
 
 
 # -- precision on real text -------------------------------------------------------------

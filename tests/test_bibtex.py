@@ -38,7 +38,7 @@ def run(
         entries=list(entries),
         problems=list(problems),
     )
-    return list(rule.check(doc, RuleContext(rule=rule, doc=doc, options={}, shared={})))
+    return list(rule.check(doc, RuleContext(rule=rule, doc=doc, options={})))
 
 
 def codes(diagnostics: Iterable[Diagnostic]) -> list[str]:
