@@ -115,7 +115,7 @@ def _code_fingerprint() -> str:
 
     here = os.path.dirname(os.path.abspath(__file__))
     parts = [__version__, str(_FORMAT)]
-    for top in {here, os.path.dirname(os.path.abspath(catalogue.__file__))}:
+    for top in sorted({here, os.path.dirname(os.path.abspath(catalogue.__file__))}):
         for folder, _dirs, files in os.walk(top):
             for name in sorted(files):
                 if name.endswith((".py", ".json")):

@@ -192,7 +192,7 @@ def _fix(
 def _recheck(path: str, data: bytes | None, configs: Configs) -> FileResult:
     from citeaudit.pipeline import check_file
 
-    return check_file(_task(path, data, configs, keep=True))
+    return check_file(task_for(path, data, configs, keep=True))
 
 
 def _changed_on_disk(doc: Document) -> bool:
@@ -221,7 +221,7 @@ def _check_cli_codes(option: str, codes: tuple[str, ...]) -> None:
             raise cfg.ConfigError(f"{option}: {code!r} matches no rule code")
 
 
-def _task(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> Task:
+def task_for(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> Task:
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
@@ -239,7 +239,7 @@ def _check_all(
 ) -> list[FileResult]:
     from citeaudit.parallel import check_many
 
-    tasks = [_task(path, data, configs, keep=keep) for path, data in inputs]
+    tasks = [task_for(path, data, configs, keep=keep) for path, data in inputs]
     # Documents kept for fixes or a full report are not worth caching: they are rebuilt.
     from citeaudit.cache import FOLDER
 

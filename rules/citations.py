@@ -75,7 +75,7 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     if doc.list_style != "numbered":
         return
     links = ctx.links
-    if not any(found.entry is not None for found in links.links):
+    if not links.of_style("numeric"):
         return
     # The audit's reassignments: an entry whose only markers belong to a numbering shift
     # is never really cited, and an entry that a reassigned marker really cites is cited.

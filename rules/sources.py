@@ -9,12 +9,16 @@ from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from citeaudit.audit import describe_entry
-from citeaudit.context import paragraph_bounds, sentence_bounds
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, fold
 from citeaudit.rules import RuleContext, rule
+
+
+def _describe(entry: Entry) -> str:
+    from citeaudit.audit import describe_entry
+
+    return describe_entry(entry)
 
 
 @rule("SRC001", "anachronistic-source", "warning")
@@ -55,7 +59,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         yield ctx.diagnostic(
             item.citation.span,
             f"[{item.label}] cites a source of {published} for events of {event}: "
-            f"entry {describe_entry(entry)}",
+            f"entry {_describe(entry)}",
             related=[ctx.related(entry.label_span or entry.span, f"entry [{entry.label}]")],
             context=f"[{item.label}] {published} < {event}",
         )
@@ -234,6 +238,8 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
         for i in range(q_start + 1, q_end - 1):
             if flat[i] not in "\r\n":
                 flat[i] = "x"
+    from citeaudit.context import paragraph_bounds, sentence_bounds
+
     sentences = sentence_bounds("".join(flat))
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
