@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit import api, filter as filters
+from citeaudit import api
+from citeaudit import filter as filters
 from citeaudit.rules import all_rules
 from tests.conftest import CORPUS, run_cli
 
@@ -51,7 +52,9 @@ def test_the_cache_gives_the_same_findings_and_notices_a_bibliography_change(
         "---\nbibliography: refs.bib\n---\nAs shown [@kim2019; @lee2020].\n", encoding="utf-8"
     )
     bib = tmp_path / "refs.bib"
-    bib.write_text("@book{kim2019, title={A}, author={Kim, A}, publisher={P}, year={2019}}\n", "utf-8")
+    bib.write_text(
+        "@book{kim2019, title={A}, author={Kim, A}, publisher={P}, year={2019}}\n", "utf-8"
+    )
     cache = tmp_path / "cache"
     args = ["--cache-dir", str(cache), "paper.md"]
     first = _json(args, cwd=tmp_path)
