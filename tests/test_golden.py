@@ -6,6 +6,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,31 @@ def test_golden_code_pattern_reads_a_golden_line() -> None:
     ]
 
 
+def runs_in(case: Path, code: str, default_enabled: bool) -> bool:
+    """Whether the case folder's own config leaves `code` selected: the more specific of
+    `select`/`extend-select` and `ignore` wins, and on a tie `ignore` does."""
+    config: dict[str, list[str]] = {}
+    for name in ("citeaudit.toml", ".citeaudit.toml"):
+        if (case / name).is_file():
+            config = tomllib.loads((case / name).read_text(encoding="utf-8"))
+    select = config.get("select")
+
+    def longest(prefixes: list[str]) -> int:
+        return max((len(p) for p in prefixes if code.startswith(p)), default=-1)
+
+    chosen = longest((select or []) + config.get("extend-select", []))
+    if select is None and default_enabled:
+        chosen = max(chosen, 0)
+    return chosen > longest(config.get("ignore", []))
+
+
+def test_runs_in_reads_a_case_config(tmp_path: Path) -> None:
+    assert runs_in(tmp_path, "CIT006", True) and not runs_in(tmp_path, "CIT006", False)
+    (tmp_path / "citeaudit.toml").write_text('select = ["SRC"]\nignore = ["SRC004"]\n')
+    assert runs_in(tmp_path, "SRC005", False) and not runs_in(tmp_path, "SRC004", True)
+    assert not runs_in(tmp_path, "CIT001", True)
+
+
 @pytest.mark.parametrize("code", sorted(all_rules()))
 def test_every_rule_has_a_fires_and_a_clean_case(code: str) -> None:
     rule = all_rules()[code]
@@ -99,3 +125,5 @@ def test_every_rule_has_a_fires_and_a_clean_case(code: str) -> None:
         assert (case / "expected.txt").is_file(), f"{case.relative_to(CORPUS)} is missing"
     assert code in golden_codes(fires), f"{fires.name}/expected.txt never reports {code}{hint}"
     assert code not in golden_codes(clean), f"{clean.name}/expected.txt reports {code}"
+    # A near miss proves nothing if the rule never ran on it.
+    assert runs_in(clean, code, rule.default_enabled), f"{clean.name} does not select {code}{hint}"
