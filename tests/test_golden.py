@@ -127,3 +127,15 @@ def test_every_rule_has_a_fires_and_a_clean_case(code: str) -> None:
     assert code not in golden_codes(clean), f"{clean.name}/expected.txt reports {code}"
     # A near miss proves nothing if the rule never ran on it.
     assert runs_in(clean, code, rule.default_enabled), f"{clean.name} does not select {code}{hint}"
+
+
+def test_every_code_named_case_names_a_registered_rule() -> None:
+    # A typo in a folder name (`ref06-fires`) would leave a rule's real case missing and
+    # this one unchecked.
+    codes = {code.lower() for code in all_rules()}
+    stray = sorted(
+        p.name
+        for p in CASES_DIR.iterdir()
+        if (m := re.fullmatch(r"([a-z]+[0-9]+)-(?:fires|clean)", p.name)) and m[1] not in codes
+    )
+    assert not stray, f"cases named after no registered rule: {stray}"
