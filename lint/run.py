@@ -10,10 +10,14 @@ from dataclasses import dataclass, replace
 import click
 
 from citeaudit import config as cfg
+from citeaudit import filter as filters
 from citeaudit.discover import manuscripts
+from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from citeaudit.model import Diagnostic, Document
+from citeaudit.pipeline import FileResult, Task
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Formats that show the whole manuscript, not only findings: they need every document.
+DOCUMENT_FORMATS = frozenset({"html"})
 
 
 @dataclass
@@ -38,6 +42,9 @@ class Options:
     baseline: str | None = None
     write_baseline: str | None = None
     force_exclude: bool = False
+    jobs: int | None = None  # None: one per CPU
+    no_cache: bool = False
+    cache_dir: str | None = None
     report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
@@ -102,24 +109,38 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
-    docs, diagnostics, failure = _check_all(options, configs)
+    keep = bool(options.fix or options.diff or base.fix or output_format in DOCUMENT_FORMATS)
+    inputs = _inputs(options, configs)
+    failure = next((data for _, data in inputs if isinstance(data, str)), None)
     if failure:
         click.echo(f"citeaudit: {failure}", err=True)
         return EXIT_ERROR
+    results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
+    docs = [r.document for r in results if r.document is not None]
+    diagnostics = [d for r in results for d in r.diagnostics]
+    sources = {r.path: r.text for r in results if r.text is not None}
     fixed = 0
-    if options.fix or options.diff or base.fix:
+    if keep and (options.fix or options.diff or base.fix):
         result = _fix(options, base, configs, docs, diagnostics)
         if isinstance(result, int):
             return result
         fixed, docs, diagnostics = result
-    filtered = _filter(options, diagnostics, docs)
-    if isinstance(filtered, int):
-        return filtered
-    _report(options, output_format, docs, filtered, fixed)
+        sources = {d.path: d.text for d in docs}
+    try:
+        remaining = filters.run(
+            diagnostics,
+            [r.path for r in results],
+            changed_since=options.changed_since,
+            baseline=options.baseline,
+            write_baseline=options.write_baseline,
+        )
+    except filters.FilterError as error:
+        click.echo(f"citeaudit: {error}", err=True)
+        return EXIT_ERROR
+    _report(options, output_format, [r.path for r in results], sources, docs, remaining, fixed)
     # Recording a baseline accepts the findings it records.
-    if options.exit_zero or not filtered or (options.write_baseline and not options.baseline):
-        return EXIT_CLEAN
-    return EXIT_FINDINGS
+    accept = bool(options.write_baseline and not options.baseline)
+    return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
 
 
 def _fix(
@@ -141,15 +162,13 @@ def _fix(
         result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
         sys.stdout.write(result.text)
         options.report_to_stderr = True
-        fixed_doc, found, failure = _check_one(stdin_path, result.text.encode("utf-8"), configs)
-        if failure:
-            click.echo(f"citeaudit: {failure}", err=True)
-            return EXIT_ERROR
+        again = _recheck(stdin_path, result.text.encode("utf-8"), configs)
         others = [d for d in diagnostics if d.path != stdin_path]
+        assert again.document is not None
         return (
             len(result.fixed),
-            [d for d in docs if d.path != stdin_path] + [fixed_doc],
-            others + found,
+            [d for d in docs if d.path != stdin_path] + [again.document],
+            others + again.diagnostics,
         )
     fixed, remaining, patch = apply_fixes(
         docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
@@ -163,13 +182,17 @@ def _fix(
     kept = [d for d in docs if d.path not in changed]
     diagnostics = [d for d in remaining if d.path not in changed]
     for path in sorted(changed):
-        doc, found, failure = _check_one(path, None, configs)
-        if failure:
-            click.echo(f"citeaudit: {failure}", err=True)
-            return EXIT_ERROR
-        kept.append(doc)
-        diagnostics.extend(found)
+        again = _recheck(path, None, configs)
+        assert again.document is not None
+        kept.append(again.document)
+        diagnostics.extend(again.diagnostics)
     return fixed, kept, diagnostics
+
+
+def _recheck(path: str, data: bytes | None, configs: Configs) -> FileResult:
+    from citeaudit.pipeline import check_file
+
+    return check_file(_task(path, data, configs, keep=True))
 
 
 def _changed_on_disk(doc: Document) -> bool:
@@ -198,41 +221,32 @@ def _check_cli_codes(option: str, codes: tuple[str, ...]) -> None:
             raise cfg.ConfigError(f"{option}: {code!r} matches no rule code")
 
 
-def _check_all(
-    options: Options, configs: Configs
-) -> tuple[list[Document], list[Diagnostic], str | None]:
-    docs: list[Document] = []
-    diagnostics: list[Diagnostic] = []
-    for path, data in _inputs(options, configs):
-        if isinstance(data, str):
-            return docs, diagnostics, data
-        doc, found, failure = _check_one(path, data, configs)
-        docs.append(doc)
-        if failure:
-            return docs, diagnostics, failure
-        diagnostics.extend(found)
-    # A LaTeX section is checked with its main file and on its own: report it once.
-    from citeaudit.engine import dedupe
-
-    return docs, dedupe(diagnostics), None
-
-
-def _check_one(
-    path: str, data: bytes | None, configs: Configs
-) -> tuple[Document, list[Diagnostic], str | None]:
-    from citeaudit.bibliography import attach_bibliographies
-    from citeaudit.engine import RuleCrash, check
-    from citeaudit.load import load
+def _task(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> Task:
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
     settings = configs.for_path(path)
-    doc = load(path, data)
-    attach_bibliographies(doc, settings)
-    try:
-        return doc, check(doc, settings, cfg.enabled_codes(settings, path, defaults)), None
-    except RuleCrash as crash:
-        return doc, [], str(crash)
+    enabled = frozenset(filters.enabled_codes(settings, path, defaults))
+    return Task(path, settings, enabled, data, keep_document=keep)
+
+
+def _check_all(
+    options: Options,
+    configs: Configs,
+    inputs: list[tuple[str, bytes | None]],
+    keep: bool,
+    root: str,
+) -> list[FileResult]:
+    from citeaudit.parallel import check_many
+
+    tasks = [_task(path, data, configs, keep=keep) for path, data in inputs]
+    # Documents kept for fixes or a full report are not worth caching: they are rebuilt.
+    from citeaudit.cache import FOLDER
+
+    cache_root = None
+    if not (options.no_cache or keep):
+        cache_root = options.cache_dir or os.path.join(root, FOLDER)
+    return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
 
 
 def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:
@@ -249,39 +263,11 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     return inputs
 
 
-def _filter(
-    options: Options, diagnostics: list[Diagnostic], docs: list[Document]
-) -> list[Diagnostic] | int:
-    if options.changed_since:
-        from citeaudit.gitdiff import GitError, only_changed
-
-        try:
-            diagnostics = only_changed(diagnostics, docs, options.changed_since)
-        except GitError as error:
-            click.echo(f"citeaudit: --changed-since: {error}", err=True)
-            return EXIT_ERROR
-    if options.write_baseline:
-        from citeaudit.baseline import BaselineError, write_baseline
-
-        try:
-            write_baseline(options.write_baseline, diagnostics)
-        except BaselineError as error:
-            click.echo(f"citeaudit: --write-baseline: {error}", err=True)
-            return EXIT_ERROR
-    if options.baseline:
-        from citeaudit.baseline import BaselineError, apply_baseline
-
-        try:
-            diagnostics = apply_baseline(options.baseline, diagnostics)
-        except BaselineError as error:
-            click.echo(f"citeaudit: --baseline: {error}", err=True)
-            return EXIT_ERROR
-    return diagnostics
-
-
 def _report(
     options: Options,
     output_format: str,
+    paths: list[str],
+    sources: dict[str, str],
     docs: list[Document],
     diagnostics: list[Diagnostic],
     fixed: int,
@@ -297,8 +283,8 @@ def _report(
     )
     report = ReportOptions(
         rules=all_rules(),
-        sources={d.path: d.text for d in docs},
-        files_checked=[d.path for d in docs],
+        sources=sources,
+        files_checked=paths,
         color=bool(color),
         statistics=options.statistics,
         quiet=options.quiet,
