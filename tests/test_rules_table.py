@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from citeaudit.rules import all_rules
-from tests.conftest import findings
+from tests.conftest import findings, run_cli
 
 LIST = (
     "\n\n## References\n\n"
@@ -157,3 +159,28 @@ def test_every_registered_rule_is_in_the_readme_table() -> None:
 def test_every_readme_row_is_a_registered_rule() -> None:
     unknown = sorted(set(readme_rules()) - set(all_rules()))
     assert not unknown, f"README's rule table lists codes that no rule registers: {unknown}"
+
+
+def test_a_crashing_rule_is_reported_as_err001(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ERR001 reports a bug in citeaudit, so no document can be written to raise it on
+    # purpose: a rule is made to fail instead.
+    from citeaudit import rules
+
+    def boom(doc: object, ctx: object) -> list[object]:
+        raise ValueError("deliberate failure")
+
+    monkeypatch.setitem(rules._REGISTRY, "REF006", replace(rules._REGISTRY["REF006"], check=boom))
+    path = tmp_path / "draft.md"
+    path.write_text("# A Draft on Korea\n\nCumings [1] and Stueck [2] disagree [3]." + LIST)
+    result = run_cli(
+        ["check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", str(path)]
+    )
+    assert result.exit_code == 2, result.output
+    records = json.loads(result.stdout)
+    crash = [r for r in records if r["code"] == "ERR001"]
+    assert len(crash) == 1 and "rule REF006" in crash[0]["message"]
+    assert "ValueError: deliberate failure" in crash[0]["message"]
+    # The other rules still ran: the undefined [3] is reported.
+    assert "CIT001" in {r["code"] for r in records}
