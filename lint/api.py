@@ -68,6 +68,7 @@ def _check(
 ) -> tuple[list[Diagnostic], dict[str, str]]:
     from citeaudit import filter as filters
     from citeaudit.parallel import check_many
+    from citeaudit.pipeline import Sources
     from citeaudit.run import Configs, Options, task_for
 
     options = Options(
@@ -82,7 +83,7 @@ def _check(
     root = configs.for_path(os.path.join(os.getcwd(), "x")).root
     results = check_many(tasks, jobs=jobs, cache_root=os.path.join(root, FOLDER) if cache else None)
     found = filters.run([d for r in results for d in r.diagnostics], [r.path for r in results])
-    return found, {r.path: r.text for r in results if r.text is not None}
+    return found, dict(Sources(results))
 
 
 def _records(

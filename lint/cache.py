@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 
 from citeaudit.model import Diagnostic, Edit, Fix, Related, Span
-from citeaudit.pipeline import FileResult, Task
+from citeaudit.pipeline import FileResult, Task, pack
 from citeaudit.readlog import digest
 
 FOLDER = ".citeaudit_cache"
@@ -44,7 +44,7 @@ class Cache:
             return FileResult(
                 path=entry["path"],
                 diagnostics=[_diagnostic(d) for d in entry["diagnostics"]],
-                text=entry["text"],
+                packed=None if entry["text"] is None else pack(entry["text"]),
                 reads=entry["reads"],
                 listings=entry["listings"],
                 cached=True,

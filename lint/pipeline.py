@@ -5,6 +5,8 @@ out is plain, picklable data.
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from citeaudit.config import Settings
@@ -24,13 +26,47 @@ class Task:
 class FileResult:
     path: str
     diagnostics: list[Diagnostic]
-    # The checked text, kept only where a report shows source lines (files with findings).
-    text: str | None = None
+    # The checked text, kept only where a report shows source lines (files with findings),
+    # and compressed: a run over a thousand manuscripts must not hold a thousand texts.
+    packed: bytes | None = None
     document: Document | None = None
     # What the check read besides the file: for the cache.
     reads: dict[str, str] = field(default_factory=dict)
     listings: dict[str, list[str]] = field(default_factory=dict)
     cached: bool = False
+
+    @property
+    def text(self) -> str | None:
+        if self.packed is None:
+            return None
+        return zlib.decompress(self.packed).decode("utf-8", "surrogatepass")
+
+
+def pack(text: str) -> bytes:
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), 1)
+
+
+class Sources(Mapping[str, str]):
+    """The checked texts by path, unpacked on demand (one at a time is kept unpacked:
+    reporters walk the findings file by file)."""
+
+    def __init__(self, results: Iterator[FileResult] | list[FileResult]) -> None:
+        self._packed = {r.path: r.packed for r in results if r.packed is not None}
+        self._last: tuple[str, str] | None = None
+
+    def __getitem__(self, path: str) -> str:
+        if self._last is None or self._last[0] != path:
+            self._last = (
+                path,
+                zlib.decompress(self._packed[path]).decode("utf-8", "surrogatepass"),
+            )
+        return self._last[1]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 def load_document(path: str, data: bytes | None, settings: Settings) -> Document:
@@ -53,7 +89,7 @@ def check_file(task: Task) -> FileResult:
     return FileResult(
         path=doc.path,
         diagnostics=found,
-        text=doc.text if found or task.keep_document else None,
+        packed=pack(doc.text) if found or task.keep_document else None,
         document=doc if task.keep_document else None,
         reads=log.files,
         listings=log.listings,

@@ -14,7 +14,7 @@ from citeaudit import filter as filters
 from citeaudit.discover import manuscripts
 from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from citeaudit.model import Diagnostic, Document
-from citeaudit.pipeline import FileResult, Task
+from citeaudit.pipeline import FileResult, Sources, Task
 
 # Formats that show the whole manuscript, not only findings: they need every document.
 DOCUMENT_FORMATS = frozenset({"html"})
@@ -118,7 +118,7 @@ def run(options: Options) -> int:
     results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
     docs = [r.document for r in results if r.document is not None]
     diagnostics = [d for r in results for d in r.diagnostics]
-    sources = {r.path: r.text for r in results if r.text is not None}
+    sources: Mapping[str, str] = Sources(results)
     fixed = 0
     if keep and (options.fix or options.diff or base.fix):
         result = _fix(options, base, configs, docs, diagnostics)
@@ -267,7 +267,7 @@ def _report(
     options: Options,
     output_format: str,
     paths: list[str],
-    sources: dict[str, str],
+    sources: Mapping[str, str],
     docs: list[Document],
     diagnostics: list[Diagnostic],
     fixed: int,
