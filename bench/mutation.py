@@ -198,9 +198,9 @@ def nameable(text: str) -> set[int]:
     for item in analysis.items:
         if item.own is None or not item.single:
             continue
-        row = analysis.scores[item.index]
-        own = float(row[item.own])
-        others = [float(x) for j, x in enumerate(row) if j != item.own]
+        row = analysis.scores.row(item.index)  # sparse: entries that score above zero
+        own = row.get(item.own, 0.0)
+        others = [x for j, x in row.items() if j != item.own]
         # Named unambiguously: its own entry scores 1.5 or more, 0.75 above any other
         # (an author with two entries in the list does not identify either).
         if own >= 1.5 and own - max(others, default=0.0) >= 0.75:
