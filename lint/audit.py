@@ -297,24 +297,31 @@ class _Matcher:
             if len(t) >= SHORT_TOKEN:
                 by_length[len(t)].append(t)
         self.by_length = by_length
+        self.windows: dict[int, list[str]] = {}
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
         n = len(word)
         if n >= SHORT_TOKEN and self.by_length:
-            from rapidfuzz import fuzz, process
-
-            # ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|.
-            slack = 1 - TOKEN_CUTOFF / 100
-            low = math.floor(n * (1 - slack) / (1 + slack))
-            high = math.ceil(n * (1 + slack) / (1 - slack))
-            choices = [t for m in range(low, high + 1) for t in self.by_length.get(m, ())]
+            choices = self._window(n)
             if choices:
+                from rapidfuzz import fuzz, process
+
                 for token, _, _ in process.extract(
                     word, choices, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
                 ):
                     found |= self.holders[token]
         return frozenset(found)
+
+    def _window(self, n: int) -> list[str]:
+        """The vocabulary whose length allows a ratio of TOKEN_CUTOFF with n letters:
+        ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|."""
+        if n not in self.windows:
+            slack = 1 - TOKEN_CUTOFF / 100
+            low = math.floor(n * (1 - slack) / (1 + slack))
+            high = math.ceil(n * (1 + slack) / (1 - slack))
+            self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length.get(m, ())]
+        return self.windows[n]
 
 
 def _matcher(listed: list[tuple[str, ...]]) -> _Matcher:
