@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -113,16 +113,166 @@ class ShiftRun:
         return str(int(item.label) - self.offset)
 
 
+# A word (or kind of document) that more than this many entries hold is "common": rows
+# are not expanded over its entries, only bounded by it (see _Row). Lists shorter than
+# this are always scored in full.
+COMMON = 48
+
+
+class _Row:
+    """The scores of one citing context against every entry, computed on demand.
+
+    A row's score for an entry is a sum of small parts (see _word_scores); computing it
+    for every entry is quadratic on long lists, where every row meets the hundreds of
+    entries that share a common word. So a row knows its candidate entries (those that
+    share a rare word, a date, a rare kind or a quotation with it) and an upper bound on
+    what any other entry can score (the sum of its common words' best contributions).
+    Exact scores are computed for candidates; the row is expanded in full only when the
+    bound says an entry outside them might matter. Each score is summed in the same
+    order whichever way it is computed, so results are the same bit for bit."""
+
+    __slots__ = (
+        "authors",
+        "bound",
+        "candidates",
+        "dates",
+        "entry_kinds",
+        "full",
+        "kinds",
+        "known",
+        "quotes",
+        "terms",
+    )
+
+    def __init__(
+        self,
+        terms: list[tuple[Row, float]],
+        authors: list[tuple[Row, float]],
+        dates: Row,
+        kinds: tuple[str, ...],
+        by_kind: dict[str, list[int]],
+        entry_kinds: list[tuple[str, ...]],
+        quotes: Row,
+    ) -> None:
+        self.terms = terms
+        self.authors = authors
+        self.dates = dates
+        self.kinds = frozenset(kinds)
+        self.entry_kinds = entry_kinds
+        self.quotes = quotes
+        self.full: Row | None = None
+        self.known: Row = {}
+        candidates: set[int] = set(dates) | set(quotes)
+        bound = 0.0
+        for strength, factor in (*terms, *authors):
+            if len(strength) > COMMON:
+                bound += factor * max(strength.values())
+            else:
+                candidates.update(strength)
+        common_kind = False
+        for k in self.kinds:
+            held = by_kind.get(k, ())
+            if len(held) > COMMON:
+                common_kind = True
+            else:
+                candidates.update(held)
+        if common_kind:
+            bound += KIND_WEIGHT
+        # Slack for rounding: the bound must never be below a sum it stands for.
+        self.bound = bound * (1 + 1e-9) + 1e-12 if bound else 0.0
+        self.candidates = candidates
+
+    def get(self, j: int) -> float:
+        if self.full is not None:
+            return self.full.get(j, 0.0)
+        if j not in self.known:
+            self.known[j] = self._score(j)
+        return self.known[j]
+
+    def _score(self, j: int) -> float:
+        words = 0.0
+        for strength, factor in self.terms:
+            v = strength.get(j)
+            if v:
+                words += factor * v
+        extra = 0.0
+        for strength, factor in self.authors:
+            v = strength.get(j)
+            if v:
+                extra += factor * v
+        score = words + extra
+        v = self.dates.get(j)
+        if v:
+            score += v
+        if self.kinds and not self.kinds.isdisjoint(self.entry_kinds[j]):
+            score += KIND_WEIGHT
+        v = self.quotes.get(j)
+        if v:
+            score += v
+        return score
+
+    def expand(self) -> Row:
+        """Every entry that scores above zero."""
+        if self.full is None:
+            words: dict[int, float] = defaultdict(float)
+            for strength, factor in self.terms:
+                for j, v in strength.items():
+                    words[j] += factor * v
+            extra: dict[int, float] = defaultdict(float)
+            for strength, factor in self.authors:
+                for j, v in strength.items():
+                    extra[j] += factor * v
+            for j, v in extra.items():
+                words[j] += v
+            row: Row = {j: v for j, v in words.items() if v > 0.0}
+            for j, v in self.dates.items():
+                row[j] = row.get(j, 0.0) + v
+            for j, kinds in enumerate(self.entry_kinds):
+                if self.kinds and not self.kinds.isdisjoint(kinds):
+                    row[j] = row.get(j, 0.0) + KIND_WEIGHT
+            for j, v in self.quotes.items():
+                row[j] = row.get(j, 0.0) + v
+            self.full = row
+        return self.full
+
+    def _scored(self) -> Row:
+        if self.full is not None:
+            return self.full
+        for j in self.candidates:
+            self.get(j)
+        return {j: self.known[j] for j in self.candidates}
+
+    def top(self) -> tuple[float, int]:
+        """The best score and its column, the first on ties ((0.0, 0) when nothing
+        scores)."""
+        scored = self._scored()
+        top = max(scored.values(), default=0.0)
+        if self.full is None and self.bound and top <= self.bound:
+            scored = self.expand()
+            top = max(scored.values(), default=0.0)
+        if top <= 0.0:
+            return 0.0, 0
+        return top, min(j for j, v in scored.items() if v == top)
+
+    def runner_up(self, skip: Callable[[int], bool]) -> float:
+        """The best score among the entries that `skip` does not exclude (0.0 if none
+        scores)."""
+        scored = self._scored()
+        found = max((v for j, v in scored.items() if not skip(j)), default=0.0)
+        if self.full is None and self.bound and found < self.bound:
+            found = max((v for j, v in self.expand().items() if not skip(j)), default=0.0)
+        return found
+
+
 class Scores:
-    """The sparse score table: one row per item, one column per entry. Rows of items of
-    one citation ([2-4]) are the same dict."""
+    """The score table: one row per item, one column per entry. Items of one citation
+    ([2-4]) share their row."""
 
-    __slots__ = ("columns", "rows", "tops")
+    __slots__ = ("columns", "rows")
 
-    def __init__(self, rows: list[Row], columns: int) -> None:
+    def __init__(self, rows: list[_Row], columns: int) -> None:
         self.rows = rows
         self.columns = columns
-        self.tops = [max(row.values(), default=0.0) for row in rows]
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -130,22 +280,22 @@ class Scores:
 
     def __getitem__(self, index: tuple[int, int]) -> float:
         row, column = index
-        return self.rows[row].get(column, 0.0)
+        return self.rows[row].get(column)
 
     def row(self, index: int) -> Row:
-        return self.rows[index]
+        """Every entry the row scores above zero (expands the row: slow on long lists)."""
+        return self.rows[index].expand()
 
     def top(self, index: int) -> float:
         """The best score of a row (0.0 when nothing scores)."""
-        return self.tops[index]
+        return self.rows[index].top()[0]
 
     def best(self, index: int) -> int:
         """The best column of a row, the first on ties (column 0 when nothing scores)."""
-        row = self.rows[index]
-        top = self.tops[index]
-        if top <= 0.0:
-            return 0
-        return min(j for j, v in row.items() if v == top)
+        return self.rows[index].top()[1]
+
+    def runner_up(self, index: int, skip: Callable[[int], bool]) -> float:
+        return self.rows[index].runner_up(skip)
 
 
 @dataclass
@@ -187,7 +337,7 @@ class Analysis:
     def score(self, item: Item, column: int | None) -> float:
         if self.scores is None or column is None:
             return 0.0
-        return self.scores.rows[item.index].get(column, 0.0)
+        return self.scores.rows[item.index].get(column)
 
     def in_run(self, item: Item) -> ShiftRun | None:
         return self.member_of.get(item.index)
@@ -246,9 +396,7 @@ _analyse = analyse_document
 
 def score_matrix(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
     """Scores, one sparse row per context and one column per entry."""
-    analysis = Analysis(entries=entries)
-    rows = _rows(analysis, contexts)
-    return rows
+    return [row.expand() for row in _rows(Analysis(entries=entries), contexts)]
 
 
 def _score_table(analysis: Analysis) -> Scores:
@@ -256,28 +404,27 @@ def _score_table(analysis: Analysis) -> Scores:
     return Scores(_rows(analysis, contexts), len(analysis.entries))
 
 
-def _rows(analysis: Analysis, contexts: list[CitationContext]) -> list[Row]:
+def _rows(analysis: Analysis, contexts: list[CitationContext]) -> list[_Row]:
     """One row per context; a context that several items share is scored once."""
     entries = analysis.entries
     if not contexts or not entries:
-        return [{} for _ in contexts]
+        return [_Row([], [], {}, (), {}, [], {}) for _ in contexts]
     words = _word_scores(analysis, contexts)
     dates = _date_scores(contexts, entries)
-    kinds = _kind_scores(contexts, entries)
     quotes = _quote_scores(contexts, entries)
-    rows: list[Row] = []
-    made: dict[int, Row] = {}
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for j, e in enumerate(entries):
+        for k in e.kinds:
+            by_kind[k].append(j)
+    entry_kinds = [e.kinds for e in entries]
+    rows: list[_Row] = []
+    made: dict[int, _Row] = {}
     for n, c in enumerate(contexts):
         key = id(c)
-        if key in made:
-            rows.append(made[key])
-            continue
-        row: Row = dict(words[n])
-        for part in (dates[n], kinds[n], quotes[n]):
-            for j, v in part.items():
-                row[j] = row.get(j, 0.0) + v
-        made[key] = row
-        rows.append(row)
+        if key not in made:
+            terms, authors = words[n]
+            made[key] = _Row(terms, authors, dates[n], c.kinds, by_kind, entry_kinds, quotes[n])
+        rows.append(made[key])
     return rows
 
 
@@ -332,7 +479,9 @@ def _rarity_e(df: int, n: int) -> float:
     return math.log((n + 1) / max(df, 1)) / math.log(n + 1) if df > 0 else 0.0
 
 
-def _word_scores(analysis: Analysis, contexts: list[CitationContext]) -> list[Row]:
+def _word_scores(
+    analysis: Analysis, contexts: list[CitationContext]
+) -> list[tuple[list[tuple[Row, float]], list[tuple[Row, float]]]]:
     """Names and words of each context against each entry's words, weighted by rarity.
 
     A name of several words ("Kim Il Sung") is one piece of evidence: it matches as
@@ -342,7 +491,7 @@ def _word_scores(analysis: Analysis, contexts: list[CitationContext]) -> list[Ro
     terms = sorted({t for c in contexts for t in (*c.names, *c.words, *c.before, *c.before_names)})
     tokens = sorted({w for t in terms for w in t.split()})
     if not terms or not tokens:
-        return [{} for _ in contexts]
+        return [([], []) for _ in contexts]
     by_words = _matcher([e.tokens for e in entries])
     by_authors = _matcher([e.author_tokens for e in entries])
     for t in tokens:
@@ -370,11 +519,11 @@ def _word_scores(analysis: Analysis, contexts: list[CitationContext]) -> list[Ro
         parts = term.split()
         strength[term] = _strongest(parts, analysis.matches, rarity_e)
         rarity_c[term] = min(rarity_token[w] for w in _significant(parts))
-    rows: list[Row] = []
-    made: dict[int, Row] = {}
+    specs: list[tuple[list[tuple[Row, float]], list[tuple[Row, float]]]] = []
+    made: dict[int, tuple[list[tuple[Row, float]], list[tuple[Row, float]]]] = {}
     for c in contexts:
         if id(c) in made:
-            rows.append(made[id(c)])
+            specs.append(made[id(c)])
             continue
         weights: dict[str, float] = {}
         for group, weight in (
@@ -385,25 +534,19 @@ def _word_scores(analysis: Analysis, contexts: list[CitationContext]) -> list[Ro
         ):
             for t in group:
                 weights[t] = max(weights.get(t, 0.0), weight)
-        row: dict[int, float] = defaultdict(float)
-        for t in sorted(weights):
-            factor = weights[t] * rarity_c[t]
-            for j, v in strength[t].items():
-                row[j] += factor * v
+        # Each term adds weight x rarity x its strength for the entry, in term order.
+        scored = [(strength[t], weights[t] * rarity_c[t]) for t in sorted(weights) if strength[t]]
         # A name in the citing clause that is an entry's author ("as Petrie [3] showed")
         # is the most direct pointer there is: it counts again.
-        extra: dict[int, float] = defaultdict(float)
+        named: list[tuple[Row, float]] = []
         for t in sorted(set(c.names)):
             if t not in author:
                 author[t] = _strongest(t.split(), analysis.author_matches, rarity_e)
-            factor = AUTHOR_WEIGHT * rarity_c[t]
-            for j, v in author[t].items():
-                extra[j] += factor * v
-        for j, v in extra.items():
-            row[j] += v
-        made[id(c)] = result = {j: v for j, v in row.items() if v > 0.0}
-        rows.append(result)
-    return rows
+            if author[t]:
+                named.append((author[t], AUTHOR_WEIGHT * rarity_c[t]))
+        made[id(c)] = spec = (scored, named)
+        specs.append(spec)
+    return specs
 
 
 def _strongest(
@@ -516,21 +659,6 @@ def _date_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) 
     return rows
 
 
-def _kind_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
-    by_kind: dict[str, list[int]] = defaultdict(list)
-    for j, e in enumerate(entries):
-        for k in e.kinds:
-            by_kind[k].append(j)
-    rows: list[Row] = []
-    for c in contexts:
-        row: Row = {}
-        for k in c.kinds:
-            for j in by_kind.get(k, ()):
-                row[j] = KIND_WEIGHT
-        rows.append(row)
-    return rows
-
-
 def _quote_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
     """A quoted phrase that is (most of) an entry's title."""
     rows: list[Row] = [{} for _ in contexts]
@@ -601,12 +729,10 @@ def _find_confident_other(analysis: Analysis, item: Item) -> int | None:
     clear = top >= MIN_BEST and top - own >= MARGIN and own <= OWN_LOW * top
     if not clear:
         return None
-    # The runner-up: the best entry besides these two and copies of the best one (scores
-    # are never negative, so an entry that does not score counts as 0.0).
-    runner_up = 0.0
-    for j, v in analysis.scores.row(item.index).items():
-        if j != best and j != item.own and v > runner_up and not _same_work(analysis, j, best):
-            runner_up = v
+    # The runner-up: the best entry besides these two and copies of the best one.
+    runner_up = analysis.scores.runner_up(
+        item.index, lambda j: j == best or j == item.own or _same_work(analysis, j, best)
+    )
     if top - runner_up >= LEAD and specific(analysis, item, best):
         return best
     return None
