@@ -46,6 +46,8 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     """
     analysis = ctx.links.audit
     this_year = datetime.date.today().year
+    # A marker's number is not a year, even in a list long enough to reach [1921].
+    labels = {s.start for c in doc.citations for s in c.label_spans}
     for item in analysis.items:
         if item.own is None:
             continue
@@ -53,7 +55,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         published = analysis.entries[item.own].year
         if published is None or not (entry.year or "")[:4].isdigit():
             continue
-        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year)
+        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year, labels)
         if event is None or event <= published:
             continue
         yield ctx.diagnostic(
@@ -72,18 +74,24 @@ _PUBLICATION_YEAR = re.compile(
 
 
 def _event_year(
-    doc: Document, clause: tuple[int, int], paragraph: tuple[int, int], this_year: int
+    doc: Document,
+    clause: tuple[int, int],
+    paragraph: tuple[int, int],
+    this_year: int,
+    labels: set[int],
 ) -> int | None:
     text = doc.prose or doc.text
-    years = _years(text, *clause, this_year)
+    years = _years(text, *clause, this_year, labels)
     if not years:
-        years = _years(text, paragraph[0], clause[0], this_year)
+        years = _years(text, paragraph[0], clause[0], this_year, labels)
     return max(years) if years else None
 
 
-def _years(text: str, start: int, end: int, this_year: int) -> list[int]:
+def _years(text: str, start: int, end: int, this_year: int, labels: set[int]) -> list[int]:
     out = []
     for m in _EVENT_YEAR.finditer(text, start, end):
+        if m.start() in labels:
+            continue
         before = text[max(0, m.start() - 30) : m.start()]
         after = text[m.end() : m.end() + 2]
         if (
