@@ -200,6 +200,9 @@ class Document:
     certain: bool = True
     encoding: str = "utf-8"
     bom: bool = False
+    # The decoded text before lone carriage returns were read as newlines, when it
+    # differs from `text` (same length, so offsets agree). Fixes are written into it.
+    original: str | None = None
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

@@ -38,6 +38,7 @@ class Options:
     baseline: str | None = None
     write_baseline: str | None = None
     force_exclude: bool = False
+    allow_outside_root: bool | None = None
     report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
@@ -57,6 +58,8 @@ class Configs:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.cache: dict[str, cfg.Settings] = {}
+        # Folders that a walk could not read, with the reason: reported as IO001.
+        self.unreadable: dict[str, str] = {}
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
 
     def for_path(self, path: str) -> cfg.Settings:
@@ -79,6 +82,7 @@ class Configs:
             extend_select=settings.extend_select + (o.extend_select or ()),
             fix=o.fix if o.fix is not None else settings.fix,
             unsafe_fixes=o.unsafe_fixes if o.unsafe_fixes is not None else settings.unsafe_fixes,
+            allow_outside_root=o.allow_outside_root or settings.allow_outside_root,
         )
 
 
@@ -131,14 +135,21 @@ def _fix(
 ) -> tuple[int, list[Document], list[Diagnostic]] | int:
     """Apply fixes, then check the files that changed again, as ruff does, so the report
     describes the files as they now are."""
-    from citeaudit.fix import apply_fixes, fix_document
+    from citeaudit.fix import apply_fixes, encode, fix_until_stable
 
     unsafe = bool(base.unsafe_fixes)
     stdin_path = (options.stdin_filename or "<stdin>") if "-" in options.paths else None
+
+    def recheck(doc: Document, text: str) -> tuple[Document, list[Diagnostic]]:
+        # The fixed text is checked again in memory, so one run reaches the fixed point.
+        again, found, failure = _check_one(doc.path, encode(doc, text), configs)
+        return again, ([] if failure else found)
+
     if stdin_path and not options.diff:
         # Standard input is never written back: print the fixed text, report on stderr.
         doc = next(d for d in docs if d.path == stdin_path)
-        result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
+        own = [d for d in diagnostics if d.path == stdin_path]
+        result, count = fix_until_stable(doc, own, unsafe=unsafe, recheck=recheck)
         sys.stdout.write(result.text)
         options.report_to_stderr = True
         fixed_doc, found, failure = _check_one(stdin_path, result.text.encode("utf-8"), configs)
@@ -147,12 +158,17 @@ def _fix(
             return EXIT_ERROR
         others = [d for d in diagnostics if d.path != stdin_path]
         return (
-            len(result.fixed),
+            count,
             [d for d in docs if d.path != stdin_path] + [fixed_doc],
             others + found,
         )
     fixed, remaining, patch = apply_fixes(
-        docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
+        docs,
+        diagnostics,
+        unsafe=unsafe,
+        write=not options.diff,
+        stdin_path=stdin_path,
+        recheck=recheck,
     )
     if options.diff:
         sys.stdout.write(patch)
@@ -173,14 +189,13 @@ def _fix(
 
 
 def _changed_on_disk(doc: Document) -> bool:
-    from citeaudit.load import decode
+    from citeaudit.fileio import ReadError, read_text
 
     try:
-        with open(doc.path, "rb") as handle:
-            decoded = decode(handle.read())
-    except OSError:
+        decoded = read_text(doc.path)
+    except ReadError:
         return False
-    return decoded is not None and decoded.text != doc.text
+    return decoded.text != doc.text
 
 
 def _formats() -> tuple[str, ...]:
@@ -222,13 +237,22 @@ def _check_one(
 ) -> tuple[Document, list[Diagnostic], str | None]:
     from citeaudit.bibliography import attach_bibliographies
     from citeaudit.engine import RuleCrash, check
+    from citeaudit.fileio import Scope, project_roots, scope
     from citeaudit.load import load
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
     settings = configs.for_path(path)
-    doc = load(path, data)
-    attach_bibliographies(doc, settings)
+    if path in configs.unreadable:
+        doc = _unreadable(path, configs.unreadable[path])
+    else:
+        # What the manuscript names (includes, bibliographies) is read only inside its
+        # project.
+        config_root = settings.root if settings.source else None
+        allowed = Scope(project_roots(path, config_root), settings.allow_outside_root)
+        with scope(allowed):
+            doc = load(path, data)
+            attach_bibliographies(doc, settings)
     try:
         return doc, check(doc, settings, cfg.enabled_codes(settings, path, defaults)), None
     except RuleCrash as crash:
@@ -242,11 +266,30 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     if "-" in options.paths:
         inputs.append((options.stdin_filename or "<stdin>", sys.stdin.buffer.read()))
     for path in on_disk:
-        if not os.path.exists(path):
+        # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
+        if not os.path.lexists(path):
             return [(path, f"{path}: no such file or folder")]
-    exclude = configs.for_path(os.path.join(os.getcwd(), "x")).exclude
-    inputs.extend((path, None) for path in manuscripts(on_disk, exclude, options.force_exclude))
+    from citeaudit.discover import Excluder
+
+    base = configs.for_path(os.path.join(os.getcwd(), "x"))
+    skip = Excluder(base.exclude, base.root)
+
+    def unreadable_folder(folder: str, reason: str) -> None:
+        configs.unreadable[folder] = reason
+        inputs.append((folder, None))
+
+    for path in manuscripts(on_disk, skip, options.force_exclude, unreadable_folder):
+        inputs.append((path, None))
     return inputs
+
+
+def _unreadable(path: str, message: str) -> Document:
+    from citeaudit.model import LineIndex
+    from citeaudit.problems import problem
+
+    doc = Document(path=path, format="unknown", text="", lines=LineIndex(""), certain=False)
+    doc.problems.append(problem(path, doc.span(0, 0), "IO001", message))
+    return doc
 
 
 def _filter(
