@@ -176,7 +176,8 @@ def manuscripts(
 def _reporter(on_error: OnError | None) -> Callable[[OSError], None]:
     def report(error: OSError) -> None:
         if on_error is not None and error.filename:
-            on_error(str(error.filename), f"cannot read folder: {error.strerror or error}")
+            folder = os.path.normpath(str(error.filename))
+            on_error(folder, f"cannot read folder: {error.strerror or error}")
 
     return report
 

@@ -14,6 +14,7 @@ comment inside them): such an edit is withheld and said so, whatever rule propos
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
 import os
 import re
@@ -87,6 +88,18 @@ def fix_document(doc: Document, diagnostics: Iterable[Diagnostic], *, unsafe: bo
     return FixResult(_apply(source, accepted, doc), fixed, remaining, withheld)
 
 
+def prose_fixes_only(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with any fix that would edit non-prose taken off, so that no report
+    offers a fix that `--fix` would refuse."""
+    guard = _ProseGuard(doc)
+    return [
+        dataclasses.replace(d, fix=None)
+        if d.fix is not None and d.path == doc.path and not guard.allows(d.fix.edits)
+        else d
+        for d in diagnostics
+    ]
+
+
 def fix_until_stable(
     doc: Document,
     diagnostics: Iterable[Diagnostic],
@@ -112,7 +125,9 @@ def fix_until_stable(
         if not again.fixed or again.text == text:
             break
         text, count = again.text, count + len(again.fixed)
-        withheld += again.withheld
+        # Each pass finds the withheld fixes again; they are reported once.
+        known = {(d.code, d.message, d.context) for d in withheld}
+        withheld += [d for d in again.withheld if (d.code, d.message, d.context) not in known]
     return FixResult(text, first.fixed, first.remaining, withheld), count
 
 
@@ -239,6 +254,8 @@ class _ProseGuard:
             return True  # no mask to go by (a .bib file)
         text, prose = doc.text, doc.prose
         for edit in edits:
+            if not 0 <= edit.start <= edit.end <= len(text):
+                return False
             for i in range(edit.start, edit.end):
                 if prose[i] == text[i] or text[i].isspace() or self._in_comment(i):
                     continue

@@ -254,7 +254,12 @@ def _check_one(
             doc = load(path, data)
             attach_bibliographies(doc, settings)
     try:
-        return doc, check(doc, settings, cfg.enabled_codes(settings, path, defaults)), None
+        found = check(doc, settings, cfg.enabled_codes(settings, path, defaults))
+        if any(d.fix is not None for d in found):
+            from citeaudit.fix import prose_fixes_only
+
+            found = prose_fixes_only(doc, found)
+        return doc, found, None
     except RuleCrash as crash:
         return doc, [], str(crash)
 
