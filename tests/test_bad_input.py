@@ -90,16 +90,25 @@ def never_leaks(outcome: Outcome) -> None:
 @pytest.mark.parametrize(
     ("data", "codes", "words"),
     [
-        pytest.param(b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, ["IO001"], "binary", id="binary"),
+        pytest.param(
+            b"\x7fELF\x02\x01\x01\x00" + bytes(range(256)) * 4, ["IO001"], "binary", id="binary"
+        ),
         pytest.param(b"\x00\x00\x00" + ESSAY.encode(), ["IO001"], "binary", id="nul-at-start"),
         pytest.param(
             ESSAY.encode() + b" " * 9000 + b"\x00 late NUL\n", [], None, id="nul-after-the-sniff"
         ),
         pytest.param(
-            UNCITED.encode().replace(b"Korean", b"Kor\xe9an"), ["IO001", "CIT002"], "UTF-8", id="invalid-utf8"
+            UNCITED.encode().replace(b"Korean", b"Kor\xe9an"),
+            ["IO001", "CIT002"],
+            "UTF-8",
+            id="invalid-utf8",
         ),
-        pytest.param(codecs.BOM_UTF16_LE + UNCITED.encode("utf-16-le"), ["CIT002"], None, id="utf16-le-bom"),
-        pytest.param(codecs.BOM_UTF16_BE + UNCITED.encode("utf-16-be"), ["CIT002"], None, id="utf16-be-bom"),
+        pytest.param(
+            codecs.BOM_UTF16_LE + UNCITED.encode("utf-16-le"), ["CIT002"], None, id="utf16-le-bom"
+        ),
+        pytest.param(
+            codecs.BOM_UTF16_BE + UNCITED.encode("utf-16-be"), ["CIT002"], None, id="utf16-be-bom"
+        ),
         pytest.param(codecs.BOM_UTF8 + UNCITED.encode(), ["CIT002"], None, id="utf8-bom"),
         pytest.param(UNCITED.replace("\n", "\r\n").encode(), ["CIT002"], None, id="crlf"),
         pytest.param(b"", [], None, id="empty"),
@@ -140,15 +149,19 @@ def test_a_cp1252_bib_gets_the_same_io001_checked_itself_or_through_a_manuscript
             if r["code"] == "IO001"
         ]
 
-    assert io001(direct) == io001(through) == [
-        (
-            "refs.bib",
-            3,
-            26,
-            "warning",
-            "file is not valid UTF-8 (first at this character); read it as cp1252 (Windows-1252)",
-        )
-    ]
+    assert (
+        io001(direct)
+        == io001(through)
+        == [
+            (
+                "refs.bib",
+                3,
+                26,
+                "warning",
+                "file is not valid UTF-8 (first at this character); read it as cp1252 (Windows-1252)",
+            )
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------------
@@ -180,7 +193,10 @@ def test_a_100_mb_bibliography_named_in_front_matter_is_refused(project: Path) -
 SHAPES = {
     "one-mb-line.md": "A claim [1]. " + "word " * 200_000 + ESSAY[32:],
     "nested-brackets.md": "A " + "[" * 10_000 + "]" * 10_000 + " [1].\n" + ESSAY[32:],
-    "nested-braces.tex": "\\begin{document}\n" + "{" * 10_000 + "}" * 10_000 + "\n\\end{document}\n",
+    "nested-braces.tex": "\\begin{document}\n"
+    + "{" * 10_000
+    + "}" * 10_000
+    + "\n\\end{document}\n",
     "nested-braces.bib": "@book{a, title = " + "{" * 10_000 + "x" + "}" * 10_000 + "}\n",
     "markers.md": "A claim " + "[1] " * 100_000 + ".\n" + ESSAY[32:],
     "unterminated.bib": "@book{a, title = {Unterminated\n@book{b, title={B}, year=2000}\n",
@@ -356,7 +372,9 @@ def test_allow_outside_root_is_validated(project: Path) -> None:
     ("content", "words"),
     [
         pytest.param(b'select = ["CIT"]\n# caf\xe9\n', "not UTF-8 (byte 22, line 2)", id="latin1"),
-        pytest.param(b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply", id="deep-array"),
+        pytest.param(
+            b"a = " + b"[" * 5000 + b"]" * 5000 + b"\n", "nested too deeply", id="deep-array"
+        ),
         pytest.param(b"a = " + b"[" * 40 + b"]" * 40 + b"\n", "nested 40 levels deep", id="deep"),
         pytest.param(b"x = {" * 3000 + b"}" * 3000, "", id="deep-tables"),
     ],
@@ -474,9 +492,7 @@ def test_permission_denied_is_io001_named_or_found(shared_folder: Path) -> None:
 def test_permission_denied_on_an_include(shared_folder: Path) -> None:
     (shared_folder / "part.tex").write_text("\\cite{a}\n")
     (shared_folder / "part.tex").chmod(0)
-    (shared_folder / "main.tex").write_text(
-        "\\begin{document}\n\\input{part}\n\\end{document}\n"
-    )
+    (shared_folder / "main.tex").write_text("\\begin{document}\n\\input{part}\n\\end{document}\n")
     outcome = as_nobody(shared_folder, ["main.tex"])
     assert outcome.code == 1
     assert [r["message"] for r in outcome.records] == [
