@@ -292,10 +292,10 @@ def _link_and_replace(fd: int, folder: str, path: str) -> None:
             os.link(str(fd), name, src_dir_fd=proc, follow_symlinks=True)
         finally:
             os.close(proc)
-        try:
-            os.replace(name, path)
-        except BaseException:
+        os.replace(name, path)
+    except BaseException:
+        if os.path.lexists(name):
             os.unlink(name)
-            raise
+        raise
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)

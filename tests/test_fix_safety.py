@@ -164,3 +164,28 @@ def test_killed_at_any_moment_leaves_the_old_or_the_new_file(tmp_path: Path) -> 
         outcomes.add(now == fixed)
         assert [p.name for p in tmp_path.iterdir()] == ["essay.md"]
     assert outcomes  # at least one kind of ending was seen; both are allowed
+
+
+_KILLED_WHILE_WRITING = """
+import os, signal, sys
+from citeaudit.cli import main
+# SIGKILL the moment the new content is flushed to disk: the slowest step of a write,
+# and the one a kill is most likely to hit on a large file or a slow disk.
+os.fsync = lambda fd: os.kill(os.getpid(), signal.SIGKILL)
+sys.argv = ["citeaudit", "check", "-q", "--fix", sys.argv[1]]
+main()
+"""
+
+
+def test_killed_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
+    path = tmp_path / "essay.md"
+    path.write_text(STALE)
+    proc = subprocess.run(
+        [sys.executable, "-c", _KILLED_WHILE_WRITING, path.name],
+        cwd=tmp_path,
+        capture_output=True,
+        timeout=60,
+    )
+    assert proc.returncode == -signal.SIGKILL
+    assert path.read_text() == STALE
+    assert [p.name for p in tmp_path.iterdir()] == ["essay.md"]
