@@ -205,6 +205,9 @@ class Document:
     bom: bool = False
     # Set by the link stage (`citeaudit.link`) before any rule runs.
     links: Links | None = None
+    # The decoded text before lone carriage returns were read as newlines, when it
+    # differs from `text` (same length, so offsets agree). Fixes are written into it.
+    original: str | None = None
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

@@ -45,6 +45,7 @@ class Options:
     jobs: int | None = None  # None: one per CPU
     no_cache: bool = False
     cache_dir: str | None = None
+    allow_outside_root: bool | None = None
     report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
@@ -64,6 +65,8 @@ class Configs:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.cache: dict[str, cfg.Settings] = {}
+        # Folders that a walk could not read, with the reason: reported as IO001.
+        self.unreadable: dict[str, str] = {}
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
 
     def for_path(self, path: str) -> cfg.Settings:
@@ -86,6 +89,7 @@ class Configs:
             extend_select=settings.extend_select + (o.extend_select or ()),
             fix=o.fix if o.fix is not None else settings.fix,
             unsafe_fixes=o.unsafe_fixes if o.unsafe_fixes is not None else settings.unsafe_fixes,
+            allow_outside_root=bool(o.allow_outside_root or settings.allow_outside_root),
         )
 
 
@@ -152,26 +156,39 @@ def _fix(
 ) -> tuple[int, list[Document], list[Diagnostic]] | int:
     """Apply fixes, then check the files that changed again, as ruff does, so the report
     describes the files as they now are."""
-    from citeaudit.fix import apply_fixes, fix_document
+    from citeaudit.fix import apply_fixes, encode, fix_until_stable
 
     unsafe = bool(base.unsafe_fixes)
     stdin_path = (options.stdin_filename or "<stdin>") if "-" in options.paths else None
+
+    def recheck(doc: Document, text: str) -> tuple[Document, list[Diagnostic]]:
+        # The fixed text is checked again in memory, so one run reaches the fixed point.
+        again = _recheck(doc.path, encode(doc, text), configs)
+        assert again.document is not None
+        return again.document, again.diagnostics
+
     if stdin_path and not options.diff:
         # Standard input is never written back: print the fixed text, report on stderr.
         doc = next(d for d in docs if d.path == stdin_path)
-        result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
+        own = [d for d in diagnostics if d.path == stdin_path]
+        result, count = fix_until_stable(doc, own, unsafe=unsafe, recheck=recheck)
         sys.stdout.write(result.text)
         options.report_to_stderr = True
         again = _recheck(stdin_path, result.text.encode("utf-8"), configs)
-        others = [d for d in diagnostics if d.path != stdin_path]
         assert again.document is not None
+        others = [d for d in diagnostics if d.path != stdin_path]
         return (
-            len(result.fixed),
+            count,
             [d for d in docs if d.path != stdin_path] + [again.document],
             others + again.diagnostics,
         )
     fixed, remaining, patch = apply_fixes(
-        docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
+        docs,
+        diagnostics,
+        unsafe=unsafe,
+        write=not options.diff,
+        stdin_path=stdin_path,
+        recheck=recheck,
     )
     if options.diff:
         sys.stdout.write(patch)
@@ -196,14 +213,13 @@ def _recheck(path: str, data: bytes | None, configs: Configs) -> FileResult:
 
 
 def _changed_on_disk(doc: Document) -> bool:
-    from citeaudit.load import decode
+    from citeaudit.fileio import ReadError, read_text
 
     try:
-        with open(doc.path, "rb") as handle:
-            decoded = decode(handle.read())
-    except OSError:
+        decoded = read_text(doc.path)
+    except ReadError:
         return False
-    return decoded is not None and decoded.text != doc.text
+    return decoded.text != doc.text
 
 
 def _formats() -> tuple[str, ...]:
@@ -227,7 +243,8 @@ def task_for(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
     settings = configs.for_path(path)
     enabled = frozenset(filters.enabled_codes(settings, path, defaults))
-    return Task(path, settings, enabled, data, keep_document=keep)
+    unreadable = configs.unreadable.get(path)
+    return Task(path, settings, enabled, data, keep_document=keep, unreadable=unreadable)
 
 
 def _check_all(
@@ -254,12 +271,26 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     inputs: list[tuple[str, bytes | str | None]] = []
     on_disk = [p for p in options.paths if p != "-"]
     if "-" in options.paths:
-        inputs.append((options.stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+        from citeaudit.fileio import MAX_BYTES
+
+        # One byte over the limit is enough to refuse it: `cat /dev/zero |` must end.
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        inputs.append((options.stdin_filename or "<stdin>", data))
     for path in on_disk:
-        if not os.path.exists(path):
+        # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
+        if not os.path.lexists(path):
             return [(path, f"{path}: no such file or folder")]
-    exclude = configs.for_path(os.path.join(os.getcwd(), "x")).exclude
-    inputs.extend((path, None) for path in manuscripts(on_disk, exclude, options.force_exclude))
+    from citeaudit.discover import Excluder
+
+    base = configs.for_path(os.path.join(os.getcwd(), "x"))
+    skip = Excluder(base.exclude, base.root)
+
+    def unreadable_folder(folder: str, reason: str) -> None:
+        configs.unreadable[folder] = reason
+        inputs.append((folder, None))
+
+    for path in manuscripts(on_disk, skip, options.force_exclude, unreadable_folder):
+        inputs.append((path, None))
     return inputs
 
 

@@ -7,7 +7,7 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
@@ -192,7 +192,7 @@ def tertiary_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def _tertiary(entry: Entry, domains: list[str]) -> str | None:
     for url in _urls(entry):
-        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").casefold()
+        host = _host(url).casefold()
         for domain in domains:
             if host == domain or host.endswith("." + domain):
                 return domain
@@ -488,7 +488,7 @@ def _names_itself(entry: Entry, url: str) -> bool:
         "dataset/software",
     ):
         return True
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    host = _host(url)
     title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
     labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
     names = [re.sub(r"[\W_]+", "", label) for label in labels]
@@ -496,11 +496,28 @@ def _names_itself(entry: Entry, url: str) -> bool:
 
 
 def _home_page(url: str) -> bool:
-    parts = urlsplit(url if "//" in url else "//" + url)
+    parts = _split(url)
+    if parts is None:
+        return False
     path = parts.path.strip("/")
-    return (
-        bool(parts.hostname) and not parts.query and path in ("", "index.html", "index.htm", "home")
-    )
+    return bool(_host(url)) and not parts.query and path in ("", "index.html", "index.htm", "home")
+
+
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL as written in a reference; None when it is not one (urlsplit
+    raises on `http://]c`, an unbalanced IPv6 bracket)."""
+    try:
+        return urlsplit(url if "//" in url else "//" + url)
+    except ValueError:
+        return None
+
+
+def _host(url: str) -> str:
+    parts = _split(url)
+    try:
+        return (parts.hostname if parts else None) or ""
+    except ValueError:
+        return ""
 
 
 def _web_only(entry: Entry) -> bool:

@@ -84,9 +84,6 @@ def test_an_entry_without_a_title_is_reported_as_such(tmp_path: Path) -> None:
     assert [m for _, _, m in codes_on(tmp_path, text, "REF003")] == ["entry [1] has no title"]
 
 
-@pytest.mark.xfail(
-    strict=True, reason="REF006 and SRC004 crash (ERR001) on a URL with an IPv6 host"
-)
 def test_a_url_with_an_ipv6_host_does_not_crash_a_rule(tmp_path: Path) -> None:
     text = (
         "The report survives on one server [1]."
