@@ -28,6 +28,7 @@ FORMATS = {
     ".ltx": "latex",
     ".rnw": "latex",
     ".bib": "bibtex",
+    ".docx": "docx",
 }
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -79,6 +80,10 @@ def decode(data: bytes) -> Decoded | None:
 
 def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Document:
     """Load and parse one manuscript; problems come back as diagnostics on the document."""
+    if (fmt or format_for(path)) == "docx":
+        from citeaudit.adapters.docx import load_docx
+
+        return load_docx(path, data)
     if data is None:
         try:
             size = os.path.getsize(path)

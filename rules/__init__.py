@@ -16,7 +16,7 @@ from citeaudit.model import Diagnostic, Document, Fix, Related, Severity, Span
 FixAvailability = Literal["none", "safe", "unsafe"]
 Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
 
-_MODULES = ("citations", "references", "notes", "bibfile", "meta", "audit", "sources")
+_MODULES = ("citations", "references", "notes", "bibfile", "meta", "audit", "sources", "fields")
 
 
 @dataclass(frozen=True)
