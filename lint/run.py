@@ -102,6 +102,9 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
+    if options.output and output_format != "docx-comments" and os.path.isdir(options.output):
+        click.echo(f"citeaudit: --output: {options.output} is a folder, not a file", err=True)
+        return EXIT_ERROR
     docs, diagnostics, failure = _check_all(options, configs)
     if failure:
         click.echo(f"citeaudit: {failure}", err=True)
@@ -297,7 +300,10 @@ def _report(
     )
     report = ReportOptions(
         rules=all_rules(),
-        sources={d.path: d.text for d in docs},
+        # A Word file's lines are shown as the reader sees its paragraphs.
+        sources={d.path: d.places.display_text() if d.places else d.text for d in docs},
+        places={d.path: d.places for d in docs if d.places is not None},
+        output_dir=options.output if output_format == "docx-comments" else None,
         files_checked=[d.path for d in docs],
         color=bool(color),
         statistics=options.statistics,
@@ -305,7 +311,7 @@ def _report(
         fixed=fixed,
     )
     text = renderer(output_format)(diagnostics, report)
-    if options.output:
+    if options.output and output_format != "docx-comments":
         from citeaudit.fileio import write_atomic
 
         folder = os.path.dirname(os.path.abspath(options.output))

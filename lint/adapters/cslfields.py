@@ -31,6 +31,7 @@ _NAME_BEFORE_YEAR = re.compile(
 _RTF = re.compile(r"\{\\[a-z]+\d*\s?|\\[a-z]+\d*\s?|[{}]")
 _TAGS = re.compile(r"<[^>]+>")
 _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " ", "–": "-"})
+_URI_KEY = re.compile(r"[/=]")
 _MANAGERS = {"zotero": "Zotero", "mendeley": "Mendeley"}
 
 
@@ -40,6 +41,7 @@ class FieldCitation:
     visible: str
     manager: str
     items: tuple[dict[str, Any], ...]
+    keys: tuple[str, ...]  # one per item: the manager's item URI's key
     inserted: str | None  # the text the manager inserted
     deliberate: bool  # the manager was told to keep an edit (Zotero dontUpdate, Mendeley override)
 
@@ -92,11 +94,13 @@ def _read(payload: str) -> dict[str, Any] | str:
 
 def _field_citation(span: Span, visible: str, instruction: str, data: dict[str, Any]) -> FieldCitation:
     manager = "zotero" if "ZOTERO" in instruction.upper() else "mendeley"
-    items = tuple(
-        item["itemData"]
+    cited = [
+        item
         for item in data["citationItems"]
         if isinstance(item, dict) and isinstance(item.get("itemData"), dict)
-    )
+    ]
+    items = tuple(item["itemData"] for item in cited)
+    keys = tuple(item_key(item) for item in cited)
     properties = data.get("properties") if isinstance(data.get("properties"), dict) else {}
     mendeley = data.get("mendeley") if isinstance(data.get("mendeley"), dict) else {}
     override = data.get("manualOverride") if isinstance(data.get("manualOverride"), dict) else {}
@@ -111,7 +115,7 @@ def _field_citation(span: Span, visible: str, instruction: str, data: dict[str, 
         _string(override.get("manualOverrideText")) if override.get("isManuallyOverridden") else None
     )
     deliberate = bool(properties.get("dontUpdate")) or manual is not None
-    return FieldCitation(span, visible, manager, items, manual or inserted, deliberate)
+    return FieldCitation(span, visible, manager, items, keys, manual or inserted, deliberate)
 
 
 def _string(value: object) -> str | None:
@@ -202,12 +206,17 @@ def item_families(item: dict[str, Any]) -> list[str]:
     return names
 
 
-def item_key(item: dict[str, Any]) -> str:
-    return str(item.get("id", "")) or str(item.get("title", ""))[:40]
-
-
-def _keys(data_items: Iterable[dict[str, Any]]) -> tuple[str, ...]:
-    return tuple(item_key(i) for i in data_items)
+def item_key(cited: dict[str, Any]) -> str:
+    """A key that names the same item in every field: the item's URI (Zotero
+    `.../items/ABCD2345`, Mendeley `...?uuid=…`). Mendeley's `id` (`ITEM-1`) is only
+    unique within one citation, so it is the last resort, with the title."""
+    uris = cited.get("uris") or ([cited["uri"]] if isinstance(cited.get("uri"), str) else [])
+    for uri in uris:
+        if isinstance(uri, str) and uri.strip("/"):
+            return _URI_KEY.split(uri.strip("/"))[-1]
+    data = cited.get("itemData") or {}
+    title = str(data.get("title", ""))[:40]
+    return f"{cited.get('id', data.get('id', ''))}:{title}" if title else str(cited.get("id", ""))
 
 
 def _link(doc: Document, found: list[FieldCitation], bibliographies: list[tuple[int, int]]) -> None:
@@ -236,15 +245,14 @@ def _link(doc: Document, found: list[FieldCitation], bibliographies: list[tuple[
             Citation(
                 span=c.span,
                 style="key",
-                targets=_keys(c.items),
+                targets=c.keys,
                 raw=c.visible,
                 form="field",
                 authors=tuple(f for item in c.items for f in item_families(item)),
                 year=years[0] if years else None,
             )
         )
-        for item in c.items:
-            key = item_key(item)
+        for key, item in zip(c.keys, c.items, strict=True):
             if key and key not in entries:
                 entries[key] = _entry(item, key, c.span)
     doc.citations.sort(key=lambda c: c.span.start)

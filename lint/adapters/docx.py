@@ -149,7 +149,7 @@ class Rendering:
 
 def render(lay: dw.Layout) -> Rendering:
     b = _Builder()
-    labels = _note_labels(lay)
+    labels = note_labels(lay)
     counters: dict[str, list[int]] = {}
     listed = [dw.paragraph_numbering(p.element, lay.styles) is not None for p in lay.body]
     for i, para in enumerate(lay.body):
@@ -175,7 +175,7 @@ def render(lay: dw.Layout) -> Rendering:
     return Rendering(text, index, b.fields)
 
 
-def _note_labels(lay: dw.Layout) -> dict[tuple[str, str], str]:
+def note_labels(lay: dw.Layout) -> dict[tuple[str, str], str]:
     both = len({n.kind for n in lay.notes}) > 1
     return {
         (n.kind, n.id): (f"e{n.number}" if both and n.kind == "endnote" else str(n.number))

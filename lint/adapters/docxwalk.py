@@ -283,7 +283,9 @@ def related_xml(package: Any, reltype_suffix: str) -> Any:
         if rel.is_external or not rel.reltype.endswith(reltype_suffix):
             continue
         part = rel.target_part
-        element = getattr(part, "element", None) or getattr(part, "_element", None)
+        element = getattr(part, "element", None)
+        if element is None:
+            element = getattr(part, "_element", None)
         return element if element is not None else parse_xml(part.blob)
     return None
 
