@@ -167,7 +167,9 @@ def render(lay: dw.Layout) -> Rendering:
             if k:
                 b.emit(" ", " ")
             _pieces(b, para.pieces, labels)
-        b.end_line("\n\n" if n + 1 < len(lay.notes) else "\n")
+        # One definition a line, as Markdown writers put them: a blank line between would
+        # make a reference section above the notes read them as its entries.
+        b.end_line("\n")
     while b.open_fields:  # a field left open at the end of the document
         b.field_end()
     text = b.text()
