@@ -70,7 +70,19 @@ def render(docx: str, folder: str) -> list[str]:
     for page in pages:
         stem = os.path.join(folder, f"page-{page}")
         subprocess.run(
-            ["pdftoppm", "-r", str(DPI), "-png", "-f", str(page), "-l", str(page), "-singlefile", pdf, stem],
+            [
+                "pdftoppm",
+                "-r",
+                str(DPI),
+                "-png",
+                "-f",
+                str(page),
+                "-l",
+                str(page),
+                "-singlefile",
+                pdf,
+                stem,
+            ],
             check=True,
             capture_output=True,
         )

@@ -40,9 +40,58 @@ def build(path: Path, paragraphs: Sequence[Sequence[str | tuple[str, str]]], **k
 def rezip(source: bytes, replace: dict[str, bytes], extra: dict[str, bytes] | None = None) -> bytes:
     """The zip `source` with some entries' bytes replaced and others added."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(source)) as old, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new:
+    with (
+        zipfile.ZipFile(io.BytesIO(source)) as old,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as new,
+    ):
         for info in old.infolist():
             new.writestr(info.filename, replace.get(info.filename, old.read(info.filename)))
         for name, data in (extra or {}).items():
             new.writestr(name, data)
     return out.getvalue()
+
+
+def with_footnote(path: Path, claim: str, note: str, kind: str = "footnote") -> Path:
+    """Two paragraphs, the second `claim` with a footnote (or endnote) whose text is
+    `note`, as Word writes them (python-docx cannot add notes)."""
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("First paragraph.")
+    document.add_paragraph(claim)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    data = buffer.getvalue()
+    notes = (
+        f'<w:{kind}s {W}><w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>'
+        f'<w:{kind} w:id="1"><w:p><w:r><w:{kind}Ref/></w:r><w:r><w:t xml:space="preserve">{note}</w:t></w:r></w:p></w:{kind}>'
+        f"</w:{kind}s>"
+    ).encode()
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        body = z.read("word/document.xml").decode()
+        rels = z.read("word/_rels/document.xml.rels").decode()
+        types = z.read("[Content_Types].xml").decode()
+    body = body.replace(
+        f"<w:t>{claim}</w:t></w:r>",
+        f'<w:t>{claim}</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:{kind}Reference w:id="1"/></w:r>',
+    )
+    rels = rels.replace(
+        "</Relationships>",
+        f'<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{kind}s" Target="{kind}s.xml"/></Relationships>',
+    )
+    types = types.replace(
+        "</Types>",
+        f'<Override PartName="/word/{kind}s.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.{kind}s+xml"/></Types>',
+    )
+    path.write_bytes(
+        rezip(
+            data,
+            {
+                "word/document.xml": body.encode(),
+                "word/_rels/document.xml.rels": rels.encode(),
+                "[Content_Types].xml": types.encode(),
+            },
+            {f"word/{kind}s.xml": notes},
+        )
+    )
+    return path

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from tests.conftest import CORPUS, ROOT, findings, run_cli
-from tests.docxbuild import W, build
+from tests.docxbuild import W, build, with_footnote
 
 DOCX = CORPUS / "docx"
 LAI_MD = CORPUS / "lai-2023" / "essay.md"
@@ -83,9 +83,19 @@ def test_superscript_runs_are_numeric_markers_and_word_numbering_labels_entries(
     path = build(
         tmp_path / "sup.docx",
         [
-            ["Stueck called it an international war.", ("sup", "1"), " Cumings disagreed.", ("sup", "3")],
+            [
+                "Stueck called it an international war.",
+                ("sup", "1"),
+                " Cumings disagreed.",
+                ("sup", "3"),
+            ],
             [("h1", "References")],
-            [("numbered", "Stueck, William. The Korean War: An International History. Princeton, 1995.")],
+            [
+                (
+                    "numbered",
+                    "Stueck, William. The Korean War: An International History. Princeton, 1995.",
+                )
+            ],
             [("numbered", "Cumings, Bruce. The Origins of the Korean War. Princeton, 1981.")],
         ],
     )
@@ -135,7 +145,10 @@ def field(instruction: str, result: str) -> list[tuple[str, str]]:
 
     return [
         ("xml", f'<w:r {W}><w:fldChar w:fldCharType="begin"/></w:r>'),
-        ("xml", f'<w:r {W}><w:instrText xml:space="preserve">{escape(instruction)}</w:instrText></w:r>'),
+        (
+            "xml",
+            f'<w:r {W}><w:instrText xml:space="preserve">{escape(instruction)}</w:instrText></w:r>',
+        ),
         ("xml", f'<w:r {W}><w:fldChar w:fldCharType="separate"/></w:r>'),
         ("xml", f'<w:r {W}><w:t xml:space="preserve">{escape(result)}</w:t></w:r>'),
         ("xml", f'<w:r {W}><w:fldChar w:fldCharType="end"/></w:r>'),
@@ -160,7 +173,11 @@ def test_zotero_and_mendeley_fields_are_linked_and_hand_edits_reported() -> None
     assert all(t in by_key for c in fields for t in c.targets)
     assert by_key["QW8T2ZRN"].year == "1995"
     records = findings(["--isolated", str(path)])
-    assert [(r["code"], r["line"]) for r in records] == [("CIT009", 3), ("CIT009", 5), ("CIT009", 6)]
+    assert [(r["code"], r["line"]) for r in records] == [
+        ("CIT009", 3),
+        ("CIT009", 5),
+        ("CIT009", 6),
+    ]
     assert "'(Weathersby 1995)' but Zotero inserted '(Weathersby 1993)'" in records[0]["message"]
     assert "author Jian in the text" in records[1]["message"]
     assert "Mendeley inserted '(Chen, 1994)'" in records[1]["message"]
@@ -225,51 +242,8 @@ def test_checking_markdown_does_not_import_python_docx() -> None:
 
 
 def test_json_locations_of_a_note_finding(tmp_path: Path) -> None:
-    """A note finding's line continues after the body; the text report says which note."""
-    import docx
-    from docx.oxml import parse_xml
-
-    document = docx.Document()
-    document.add_paragraph("First paragraph.")
-    document.add_paragraph("A claim.")
-    document.save(str(tmp_path / "n.docx"))
-    # python-docx cannot add footnotes: add the part by hand, as Word writes it.
-    from tests.docxbuild import rezip
-
-    notes = (
-        f'<w:footnotes {W}><w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
-        '<w:footnote w:id="1"><w:p><w:r><w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> See source [12].</w:t></w:r></w:p></w:footnote>'
-        "</w:footnotes>"
-    ).encode()
-    data = (tmp_path / "n.docx").read_bytes()
-    import io
-    import zipfile
-
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        body = z.read("word/document.xml").decode()
-        rels = z.read("word/_rels/document.xml.rels").decode()
-        types = z.read("[Content_Types].xml").decode()
-    body = body.replace(
-        "<w:t>A claim.</w:t></w:r>",
-        '<w:t>A claim.</w:t></w:r><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:footnoteReference w:id="1"/></w:r>',
-    )
-    rels = rels.replace(
-        "</Relationships>",
-        '<Relationship Id="rIdFn" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml"/></Relationships>',
-    )
-    types = types.replace(
-        "</Types>",
-        '<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"/></Types>',
-    )
-    path = tmp_path / "notes.docx"
-    path.write_bytes(
-        rezip(
-            data,
-            {"word/document.xml": body.encode(), "word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode()},
-            {"word/footnotes.xml": notes},
-        )
-    )
-    del parse_xml
+    """A note's line continues after the body; the text report says which note."""
+    path = with_footnote(tmp_path / "notes.docx", "A claim.", " See source [12].")
     from citeaudit.load import load
 
     doc = load(str(path))
@@ -279,11 +253,35 @@ def test_json_locations_of_a_note_finding(tmp_path: Path) -> None:
     assert doc.places.display_text().splitlines()[1] == "A claim.¹"
 
 
+def test_endnotes_are_notes_too(tmp_path: Path) -> None:
+    from citeaudit.load import load
+
+    doc = load(str(with_footnote(tmp_path / "end.docx", "A claim.", " Ibid., 3.", "endnote")))
+    assert [(n.label, n.text) for n in doc.notes] == [("1", "Ibid., 3.")]
+    assert doc.places is not None and doc.places.label(3) == "endnote 1"
+
+
+def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
+    deleted = f'<w:del {W} w:id="1" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:delText>[9]</w:delText></w:r></w:del>'
+    inserted = f'<w:ins {W} w:id="2" w:author="A" w:date="2024-01-01T00:00:00Z"><w:r><w:t>[1]</w:t></w:r></w:ins>'
+    path = build(
+        tmp_path / "tracked.docx",
+        [["Cumings saw a civil war ", ("xml", deleted), ("xml", inserted), "."]],
+    )
+    from citeaudit.load import load
+
+    doc = load(str(path))
+    assert doc.text == "Cumings saw a civil war [1]."
+    assert [(c.targets, c.span.column) for c in doc.citations] == [(("1",), 25)]
+
+
 def records_at(records: list[dict[str, Any]], code: str) -> list[tuple[int, int]]:
     return [(r["line"], r["column"]) for r in records if r["code"] == code]
 
 
-@pytest.mark.parametrize("name", ["lai-2023.docx", "jameson-redlining.docx", "unm-roman-historiography.docx"])
+@pytest.mark.parametrize(
+    "name", ["lai-2023.docx", "jameson-redlining.docx", "unm-roman-historiography.docx"]
+)
 def test_pandoc_fixtures_read_without_io_problems(name: str) -> None:
     records = findings(["--isolated", str(DOCX / name)])
     assert not records_at(records, "IO001")

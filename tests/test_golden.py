@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import CORPUS, findings
 
-MANUSCRIPT = {".md", ".txt", ".tex", ".bib", ".rst", ".adoc", ".Rmd", ".qmd"}
+MANUSCRIPT = {".md", ".txt", ".tex", ".bib", ".rst", ".adoc", ".Rmd", ".qmd", ".docx"}
 CASES = sorted(p.parent for p in CORPUS.rglob("expected.txt"))
 
 

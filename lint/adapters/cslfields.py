@@ -92,7 +92,9 @@ def _read(payload: str) -> dict[str, Any] | str:
     return data
 
 
-def _field_citation(span: Span, visible: str, instruction: str, data: dict[str, Any]) -> FieldCitation:
+def _field_citation(
+    span: Span, visible: str, instruction: str, data: dict[str, Any]
+) -> FieldCitation:
     manager = "zotero" if "ZOTERO" in instruction.upper() else "mendeley"
     cited = [
         item
@@ -101,9 +103,9 @@ def _field_citation(span: Span, visible: str, instruction: str, data: dict[str, 
     ]
     items = tuple(item["itemData"] for item in cited)
     keys = tuple(item_key(item) for item in cited)
-    properties = data.get("properties") if isinstance(data.get("properties"), dict) else {}
-    mendeley = data.get("mendeley") if isinstance(data.get("mendeley"), dict) else {}
-    override = data.get("manualOverride") if isinstance(data.get("manualOverride"), dict) else {}
+    properties = _object(data, "properties")
+    mendeley = _object(data, "mendeley")
+    override = _object(data, "manualOverride")
     inserted = (
         _string(properties.get("plainCitation"))
         or _plain(_string(properties.get("formattedCitation")))
@@ -112,10 +114,17 @@ def _field_citation(span: Span, visible: str, instruction: str, data: dict[str, 
         or _string(override.get("citeprocText"))
     )
     manual = _string(mendeley.get("manualFormatting")) or (
-        _string(override.get("manualOverrideText")) if override.get("isManuallyOverridden") else None
+        _string(override.get("manualOverrideText"))
+        if override.get("isManuallyOverridden")
+        else None
     )
     deliberate = bool(properties.get("dontUpdate")) or manual is not None
     return FieldCitation(span, visible, manager, items, keys, manual or inserted, deliberate)
+
+
+def _object(data: dict[str, Any], key: str) -> dict[str, Any]:
+    value = data.get(key)
+    return value if isinstance(value, dict) else {}
 
 
 def _string(value: object) -> str | None:
@@ -278,13 +287,18 @@ def _entry(item: dict[str, Any], key: str, span: Span) -> Entry:
     if year:
         fields["year"] = Field(year, span)
     people = [
-        ", ".join(x for x in (p.get("family"), p.get("given")) if isinstance(x, str)) or str(p.get("literal", ""))
+        ", ".join(x for x in (p.get("family"), p.get("given")) if isinstance(x, str))
+        or str(p.get("literal", ""))
         for p in item.get("author") or []
         if isinstance(p, dict)
     ]
     raw = ". ".join(
         x
-        for x in ("; ".join(people), f"({year})" if year else "", fields.get("title", Field("", span)).value)
+        for x in (
+            "; ".join(people),
+            f"({year})" if year else "",
+            fields.get("title", Field("", span)).value,
+        )
         if x
     )
     return Entry(

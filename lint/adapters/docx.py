@@ -159,7 +159,7 @@ def render(lay: dw.Layout) -> Rendering:
         last = i + 1 == len(lay.body)
         joined = not last and listed[i] and listed[i + 1]
         b.end_line("" if last and not lay.notes else "\n" if joined else "\n\n")
-    for n, note in enumerate(lay.notes):
+    for note in lay.notes:
         label = labels[(note.kind, note.id)]
         b.begin_line(Anchor(f"{note.kind}s", note.number, f"{note.kind} {note.number}"))
         b.emit(f"[^{label}]: ", "")
@@ -195,7 +195,7 @@ def _prefix(para: dw.Paragraph, lay: dw.Layout, counters: dict[str, list[int]]) 
     num_id, ilvl_text = numbered
     ilvl = int(ilvl_text) if ilvl_text.isdigit() else 0
     levels = lay.numbering.get(num_id, {})
-    fmt, pattern, start = levels.get(str(ilvl), ("bullet", "", 1))
+    fmt, pattern, _ = levels.get(str(ilvl), ("bullet", "", 1))
     indent = "  " * min(ilvl, 8)
     if fmt in _BULLETS or "%" not in pattern:
         return f"{indent}- "

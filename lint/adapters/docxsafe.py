@@ -9,7 +9,6 @@ decompressed before the directory has been judged.
 from __future__ import annotations
 
 import io
-import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
@@ -45,9 +44,13 @@ def check(data: bytes) -> CheckedZip:
     if data.startswith(_OLE):
         # Both an encrypted OOXML package and a Word 97-2003 .doc are OLE compound files.
         if "EncryptionInfo".encode("utf-16-le") in data:
-            raise UnsafeDocx("the document is password-protected (encrypted); save it without a password")
+            raise UnsafeDocx(
+                "the document is password-protected (encrypted); save it without a password"
+            )
         if "WordDocument".encode("utf-16-le") in data:
-            raise UnsafeDocx("this is a Word 97-2003 .doc file named .docx; save it as .docx in Word")
+            raise UnsafeDocx(
+                "this is a Word 97-2003 .doc file named .docx; save it as .docx in Word"
+            )
         raise UnsafeDocx("this is an OLE compound file (an old Office format), not a .docx")
     if data.lstrip()[:5] == b"{\\rtf":
         raise UnsafeDocx("this is an RTF file named .docx; save it as .docx")
@@ -64,7 +67,9 @@ def check(data: bytes) -> CheckedZip:
         if "mimetype" in names:
             mime = _read(archive, "mimetype", 200).decode("ascii", "replace").strip()
             if mime.startswith("application/vnd.oasis.opendocument"):
-                kind = "an OpenDocument text (.odt)" if mime.endswith(".text") else "an OpenDocument"
+                kind = (
+                    "an OpenDocument text (.odt)" if mime.endswith(".text") else "an OpenDocument"
+                )
                 raise UnsafeDocx(f"this is {kind} file named .docx; save it as .docx")
         if "[Content_Types].xml" not in names or "word/document.xml" not in names:
             raise UnsafeDocx(
@@ -130,9 +135,6 @@ def _judge_xml(name: str, data: bytes) -> None:
             "Word never writes these, and they can expand without bound or read other files"
         ) from None
     except ParseError as error:
-        raise UnsafeDocx(f"the file is corrupt: part {name} is not well-formed XML ({error})") from None
-
-
-def part_name(name: str) -> str:
-    """A package part name as python-docx writes it, for messages."""
-    return posixpath.join("/", name)
+        raise UnsafeDocx(
+            f"the file is corrupt: part {name} is not well-formed XML ({error})"
+        ) from None

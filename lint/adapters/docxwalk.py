@@ -130,8 +130,8 @@ def paragraph_numbering(p: Any, styles: Styles) -> tuple[str, str] | None:
     if ppr is not None:
         num = ppr.find(w("numPr"))
         if num is not None:
-            found = _num_pr(num)
-            return None if found[0] == "0" else found
+            direct = _num_pr(num)
+            return None if direct[0] == "0" else direct
     found = styles.numbering(paragraph_style(p))
     return None if found is None or found[0] == "0" else found
 
@@ -198,7 +198,7 @@ class Walker:
             return False
         align = rpr.find(w("vertAlign"))
         if align is not None:
-            return align.get(w("val")) == "superscript"
+            return bool(align.get(w("val")) == "superscript")
         style = rpr.find(w("rStyle"))
         return style is not None and self.styles.is_superscript(style.get(w("val")))
 

@@ -136,7 +136,9 @@ def _comment(package: Any, runs: list[Any], d: Diagnostic, prefix: str) -> None:
         comment.add_paragraph(f"{kind}: {d.fix.message}")
 
 
-def _visible(p: Any, styles: Any, labels: dict[tuple[str, str], str]) -> list[tuple[Any, int, int, bool]]:
+def _visible(
+    p: Any, styles: Any, labels: dict[tuple[str, str], str]
+) -> list[tuple[Any, int, int, bool]]:
     """(run, start, end, atomic) of each visible piece of a paragraph, as the reader counts."""
     from citeaudit.adapters import docxwalk as dw
 
@@ -179,7 +181,9 @@ def _w(tag: str) -> str:
     return w(tag)
 
 
-def _runs_for(p: Any, start: int, end: int, styles: Any, labels: dict[tuple[str, str], str]) -> list[Any]:
+def _runs_for(
+    p: Any, start: int, end: int, styles: Any, labels: dict[tuple[str, str], str]
+) -> list[Any]:
     """The runs covering [start, end) of the paragraph's visible text, split at the edges."""
     for offset in (start, end):
         for run, a, b, atomic in _visible(p, styles, labels):
