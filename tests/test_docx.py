@@ -39,7 +39,9 @@ def test_lai_docx_reports_what_the_markdown_essay_reports_at_the_same_paragraphs
     word = findings(["--isolated", str(DOCX / "lai-2023.docx")])
 
     def as_paragraphs(message: str) -> str:
-        return re.sub(r"\(line (\d+)\)", lambda m: f"(line {paragraph[int(m.group(1))]})", message)
+        return re.sub(
+            r"\(line (\d+)\)", lambda m: f"(paragraph {paragraph[int(m.group(1))]})", message
+        )
 
     expected = sorted((paragraph[r["line"]], r["code"], as_paragraphs(r["message"])) for r in md)
     actual = sorted((r["line"], r["code"], r["message"]) for r in word)
@@ -209,6 +211,56 @@ def test_hand_edit_found_with_a_typed_list_too(tmp_path: Path) -> None:
     )
     records = findings(["--isolated", str(path)])
     assert [(r["code"], r["line"], r["column"]) for r in records] == [("CIT009", 1, 33)]
+
+
+def test_mendeley_cite_content_controls(tmp_path: Path) -> None:
+    import base64
+    import json
+
+    data = {
+        "citationID": "MENDELEY_CITATION_1c1b",
+        "properties": {"noteIndex": 0},
+        "isEdited": False,
+        "manualOverride": {
+            "isManuallyOverridden": False,
+            "citeprocText": "(Chen, 1994)",
+            "manualOverrideText": "",
+        },
+        "citationItems": [
+            {
+                "id": "0b9d7a52-8f3c-3a5e-9d1e-4c2b7f6a1e90",
+                "itemData": {
+                    "type": "book",
+                    "id": "0b9d7a52-8f3c-3a5e-9d1e-4c2b7f6a1e90",
+                    "title": "China's Road to the Korean War",
+                    "author": [{"family": "Chen", "given": "Jian"}],
+                    "issued": {"date-parts": [[1994]]},
+                },
+                "isTemporary": False,
+            }
+        ],
+    }
+    tag = "MENDELEY_CITATION_v3_" + base64.b64encode(json.dumps(data).encode()).decode().rstrip("=")
+
+    def sdt(text: str) -> tuple[str, str]:
+        return (
+            "xml",
+            f'<w:sdt {W}><w:sdtPr><w:tag w:val="{tag}"/><w:id w:val="1"/></w:sdtPr>'
+            f"<w:sdtContent><w:r><w:t>{text}</w:t></w:r></w:sdtContent></w:sdt>",
+        )
+
+    path = build(
+        tmp_path / "cite.docx",
+        [["Mao waited ", sdt("(Chen, 1994)"), "."], ["Mao hesitated ", sdt("(Chen, 1996)"), "."]],
+    )
+    from citeaudit.load import load
+
+    doc = load(str(path))
+    assert [c.form for c in doc.citations] == ["field", "field"]
+    assert [e.year for e in doc.entries] == ["1994"]
+    records = findings(["--isolated", str(path)])
+    assert [(r["code"], r["line"]) for r in records] == [("CIT009", 2)]
+    assert "Mendeley inserted '(Chen, 1994)'" in records[0]["message"]
 
 
 def test_fix_never_rewrites_a_word_file(tmp_path: Path) -> None:

@@ -183,8 +183,14 @@ class Walker:
                 self._inline(child, out)
             elif tag == w("sdt"):
                 content = child.find(w("sdtContent"))
-                if content is not None:
-                    self._inline(content, out)
+                if content is None:
+                    continue
+                instruction = _mendeley_cite(child)
+                if instruction:
+                    out.append(Piece("field-start", instruction=instruction))
+                self._inline(content, out)
+                if instruction:
+                    out.append(Piece("field-end"))
             elif tag == w("fldSimple"):
                 out.append(Piece("field-start", instruction=child.get(w("instr"), "")))
                 self._inline(child, out)
@@ -242,6 +248,25 @@ class Walker:
                 if sup is None:
                     sup = self._superscript(r)
                 out.append(Piece("text", text, r, sup))
+
+
+def _mendeley_cite(sdt: Any) -> str | None:
+    """Mendeley Cite keeps a citation in a content control whose tag is
+    `MENDELEY_CITATION_v3_` and the citation's JSON in base64: read it as the field
+    instruction Mendeley Desktop would have written."""
+    import base64
+    import binascii
+
+    tag = sdt.find(f"{w('sdtPr')}/{w('tag')}")
+    value = tag.get(w("val"), "") if tag is not None else ""
+    if not value.startswith("MENDELEY_CITATION_v3_"):
+        return None
+    payload = value.removeprefix("MENDELEY_CITATION_v3_")
+    try:
+        data = base64.b64decode(payload + "=" * (-len(payload) % 4)).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        data = "(undecodable)"
+    return f"ADDIN CSL_CITATION {data}"
 
 
 def note_mark(number: int) -> str:
