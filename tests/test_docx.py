@@ -327,6 +327,31 @@ def test_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
     assert [(c.targets, c.span.column) for c in doc.citations] == [(("1",), 25)]
 
 
+def test_changed_since_compares_paragraphs(tmp_path: Path) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(
+            ["git", "-c", "user.email=t@t", "-c", "user.name=t", *args],
+            cwd=tmp_path,
+            check=True,
+            capture_output=True,
+        )
+
+    refs = [
+        [("h1", "References")],
+        [("numbered", "Cumings, Bruce. The Origins of the Korean War. 1981.")],
+    ]
+    path = tmp_path / "essay.docx"
+    build(path, [["Cumings [1] saw a civil war."], ["Stueck [2] did not."], *refs])
+    git("init", "-q")
+    git("add", ".")
+    git("commit", "-qm", "draft")
+    build(path, [["Cumings [1] saw a civil war [3]."], ["Stueck [2] did not."], *refs])
+    records = findings(["--isolated", "--changed-since", "HEAD", str(path)])
+    assert [(r["code"], r["line"]) for r in records] == [("CIT001", 1)]
+    everything = findings(["--isolated", str(path)])
+    assert [(r["code"], r["line"]) for r in everything] == [("CIT001", 1), ("CIT001", 2)]
+
+
 def records_at(records: list[dict[str, Any]], code: str) -> list[tuple[int, int]]:
     return [(r["line"], r["column"]) for r in records if r["code"] == code]
 

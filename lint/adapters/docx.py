@@ -21,6 +21,7 @@ from citeaudit.model import Document, LineIndex, Span, Suppression
 from citeaudit.problems import problem
 
 _BULLETS = frozenset({"bullet", "none", ""})
+_MARKDOWN_STARTS = ("```", "~~~", "---", "+++", "#")
 
 
 @dataclass(slots=True)
@@ -154,8 +155,9 @@ def render(lay: dw.Layout) -> Rendering:
     listed = [dw.paragraph_numbering(p.element, lay.styles) is not None for p in lay.body]
     for i, para in enumerate(lay.body):
         b.begin_line(Anchor("document", i, f"paragraph {i + 1}"))
-        b.emit(_prefix(para, lay, counters), "")
-        _pieces(b, para.pieces, labels)
+        prefix = _prefix(para, lay, counters)
+        b.emit(prefix, "")
+        _pieces(b, para.pieces, labels, line_start=not prefix)
         last = i + 1 == len(lay.body)
         joined = not last and listed[i] and listed[i + 1]
         b.end_line("" if last and not lay.notes else "\n" if joined else "\n\n")
@@ -210,7 +212,12 @@ def _prefix(para: dw.Paragraph, lay: dw.Layout, counters: dict[str, list[int]]) 
     return f"{indent}{marker} "
 
 
-def _pieces(b: _Builder, pieces: list[dw.Piece], labels: dict[tuple[str, str], str]) -> None:
+def _pieces(
+    b: _Builder,
+    pieces: list[dw.Piece],
+    labels: dict[tuple[str, str], str],
+    line_start: bool = False,
+) -> None:
     in_sup = False
     leading = True
     for piece in pieces:
@@ -239,6 +246,10 @@ def _pieces(b: _Builder, pieces: list[dw.Piece], labels: dict[tuple[str, str], s
             if not text:
                 continue
             leading = False
+            if line_start and text.startswith(_MARKDOWN_STARTS):
+                # Typed text, not Markdown: a paragraph that opens with ``` must not open a
+                # code block that hides the rest of the document, nor "#" make a heading.
+                b.emit("\\", "")
         if sup and not in_sup:
             b.emit("<sup>", "")
             in_sup = True
@@ -272,6 +283,18 @@ def load_docx(path: str, data: bytes | None) -> Document:
     except Exception as error:  # python-docx raises many kinds on a damaged package
         return unreadable(path, f"the Word file is corrupt: {type(error).__name__}: {error}")
     return parse_layout(path, lay)
+
+
+def paragraph_texts(data: bytes) -> list[str] | None:
+    """The visible text of each located line (paragraphs, then notes), or None when the
+    bytes are not a Word file citeaudit can open: what `--changed-since` compares."""
+    from citeaudit.adapters import docxsafe
+
+    try:
+        docxsafe.check(data)
+        return render(dw.layout(dw.open_package(data))).index.display
+    except Exception:  # an unreadable old version: the caller counts every line as changed
+        return None
 
 
 def parse_layout(path: str, lay: dw.Layout) -> Document:
