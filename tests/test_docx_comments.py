@@ -88,12 +88,15 @@ def test_one_comment_per_finding_anchored_on_its_span(tmp_path: Path) -> None:
         if r["end_line"] == r["line"]:
             expected = lines[r["line"] - 1][r["column"] - 1 : r["end_column"] - 1]
             assert anchors[cid] == expected, r
-        else:  # a run of markers over paragraphs: from its first marker on
-            assert anchors[cid].startswith(lines[r["line"] - 1][r["column"] - 1 :][:20])
+        else:  # a run of markers over paragraphs: from its first marker to its last
+            first = lines[r["line"] - 1][r["column"] - 1 :]
+            last = lines[r["end_line"] - 1][: r["end_column"] - 1]
+            assert anchors[cid].startswith(first) and anchors[cid].endswith(last), r
     cit003 = next(cid for cid, (_, t) in found.items() if t.startswith("CIT003"))
     assert anchors[cit003] == "[6]"
     shift = next(t for _, t in found.values() if t.startswith("CIT004 numbering shift: 4"))
     assert shift.endswith("Possible fix: renumber 4 markers by -1")
+    assert "\nSee paragraph 31: entry [5]" in found[cit003][1]
 
 
 def test_the_copy_is_a_complete_package_and_reads_the_same(tmp_path: Path) -> None:

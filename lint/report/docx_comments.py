@@ -102,7 +102,17 @@ def write_copy(path: str, target: str, found: Sequence[Diagnostic], places: Any)
         if anchor.part == "document":
             p = lay.body[anchor.paragraph].element
             start = d.span.column - 1
-            end = d.span.end_column - 1 if d.span.end_line == d.span.line else 10**9
+            last = _body_anchor(places, d.span.end_line)
+            if d.span.end_line != d.span.line and last is not None:
+                # A finding over paragraphs (a numbering shift): from its first paragraph
+                # to where it ends in its last.
+                first_runs = _runs_for(p, start, 10**9, lay.styles, labels)
+                end_p = lay.body[last].element
+                last_runs = _runs_for(end_p, 0, d.span.end_column - 1, lay.styles, labels)
+                runs = [first_runs[0], last_runs[-1]]
+            else:
+                end = d.span.end_column - 1 if d.span.end_line == d.span.line else 10**9
+                runs = _runs_for(p, start, end, lay.styles, labels)
             prefix = ""
         else:
             kind = anchor.part[:-1]
@@ -111,8 +121,8 @@ def write_copy(path: str, target: str, found: Sequence[Diagnostic], places: Any)
                 continue
             p, start, end = where
             prefix = f"In {kind} {anchor.paragraph}: "
-        runs = _runs_for(p, start, end, lay.styles, labels)
-        _comment(lay.package, runs, d, prefix)
+            runs = _runs_for(p, start, end, lay.styles, labels)
+        _comment(lay.package, runs, d, prefix, places)
         count += 1
     stream = io.BytesIO()
     lay.package.save(stream)
@@ -124,13 +134,23 @@ def write_copy(path: str, target: str, found: Sequence[Diagnostic], places: Any)
     return count
 
 
-def _comment(package: Any, runs: list[Any], d: Diagnostic, prefix: str) -> None:
+def _body_anchor(places: Any, line: int) -> int | None:
+    if 1 <= line <= len(places.anchors) and places.anchors[line - 1].part == "document":
+        index: int = places.anchors[line - 1].paragraph
+        return index
+    return None
+
+
+def _comment(package: Any, runs: list[Any], d: Diagnostic, prefix: str, places: Any) -> None:
     from docx.text.run import Run
 
     first, last = Run(runs[0], package), Run(runs[-1], package)
     comment = package.add_comment(
         [first, last], text=f"{prefix}{d.code} {d.message}", author=AUTHOR, initials=INITIALS
     )
+    for related in d.related:
+        if related.path == d.path:
+            comment.add_paragraph(f"See {places.label(related.span.line)}: {related.message}")
     if d.fix is not None:
         kind = "Fix" if d.fix.applicability == "safe" else "Possible fix"
         comment.add_paragraph(f"{kind}: {d.fix.message}")
