@@ -141,6 +141,9 @@ def _fix(
     if stdin_path and not options.diff:
         # Standard input is never written back: print the fixed text, report on stderr.
         doc = next(d for d in docs if d.path == stdin_path)
+        if doc.format == "docx":
+            click.echo(f"citeaudit: {stdin_path}: a Word file is never rewritten", err=True)
+            return 0, docs, diagnostics
         result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
         sys.stdout.write(result.text)
         options.report_to_stderr = True

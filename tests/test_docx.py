@@ -114,6 +114,29 @@ def test_superscript_runs_are_numeric_markers_and_word_numbering_labels_entries(
     assert [r["line"] for r in unused] == [4]
 
 
+def test_superscript_from_a_character_style(tmp_path: Path) -> None:
+    import docx
+    from docx.enum.style import WD_STYLE_TYPE
+
+    document = docx.Document()
+    base = document.styles.add_style("Cite Base", WD_STYLE_TYPE.CHARACTER)
+    base.font.superscript = True
+    derived = document.styles.add_style("Cite Mark", WD_STYLE_TYPE.CHARACTER)
+    derived.base_style = base
+    p = document.add_paragraph("Kim misled Stalin.")
+    p.add_run("2").style = derived
+    p.add_run(" Mao doubted it 12 times.")
+    path = tmp_path / "styled.docx"
+    document.save(str(path))
+    from citeaudit.load import load
+
+    doc = load(str(path))
+    assert doc.text == "Kim misled Stalin.<sup>2</sup> Mao doubted it 12 times."
+    assert [(c.targets, c.span.column, c.span.end_column) for c in doc.citations] == [
+        (("2",), 19, 20)
+    ]
+
+
 def test_tables_and_headings_are_read(tmp_path: Path) -> None:
     import docx
 
@@ -271,6 +294,12 @@ def test_fix_never_rewrites_a_word_file(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert path.read_bytes() == source
     assert "a Word file is never rewritten" in result.output
+    # From standard input nothing is printed as "fixed text" either: Word is not text.
+    piped = run_cli(
+        ["check", "--isolated", "--fix", "-", "--stdin-filename", "a.docx"], stdin=source
+    )
+    assert "a Word file is never rewritten" in piped.output
+    assert "#### 6. References" not in piped.output
 
 
 def test_folder_walk_takes_docx_but_not_lock_files_or_commented_copies(tmp_path: Path) -> None:
