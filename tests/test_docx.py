@@ -137,6 +137,19 @@ def test_superscript_from_a_character_style(tmp_path: Path) -> None:
     ]
 
 
+def test_suppression_comment_typed_in_word(tmp_path: Path) -> None:
+    refs = [
+        [("h1", "References")],
+        [("numbered", "Cumings, Bruce. The Origins of the Korean War. 1981.")],
+    ]
+    path = build(
+        tmp_path / "quiet.docx",
+        [["<!-- citeaudit: ignore CIT001 -->"], ["Cumings [1] and [2]."], ["Stueck [3]."], *refs],
+    )
+    records = findings(["--isolated", str(path)])
+    assert [(r["code"], r["line"]) for r in records] == [("CIT001", 3)]
+
+
 def test_tables_and_headings_are_read(tmp_path: Path) -> None:
     import docx
 

@@ -129,6 +129,17 @@ def test_output_folder_and_other_files(tmp_path: Path) -> None:
     assert "Wrote 1 commented copy." in result.output
 
 
+def test_output_that_is_a_file_is_reported_not_raised(tmp_path: Path) -> None:
+    (tmp_path / "essay.docx").write_bytes(LAI.read_bytes())
+    (tmp_path / "taken").write_text("a file")
+    result = run_cli(
+        ["check", "--isolated", "--format", "docx-comments", "-o", "taken", "essay.docx"],
+        cwd=tmp_path,
+    )
+    assert result.exit_code == 1
+    assert "essay.docx: no copy written: cannot write taken/essay.citeaudit.docx" in result.output
+
+
 def test_output_must_be_a_file_for_other_formats(tmp_path: Path) -> None:
     result = run_cli(["check", "--isolated", "--output", str(tmp_path), str(LAI)])
     assert result.exit_code == 2

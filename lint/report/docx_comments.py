@@ -126,11 +126,13 @@ def write_copy(path: str, target: str, found: Sequence[Diagnostic], places: Any)
         count += 1
     stream = io.BytesIO()
     lay.package.save(stream)
-    folder = os.path.dirname(os.path.abspath(target))
-    os.makedirs(folder, exist_ok=True)
     if os.path.abspath(target) == os.path.abspath(path):
         raise CopyError("the copy would overwrite the original")
-    write_atomic(target, stream.getvalue())
+    try:
+        os.makedirs(os.path.dirname(os.path.abspath(target)), exist_ok=True)
+        write_atomic(target, stream.getvalue())
+    except OSError as error:
+        raise CopyError(f"cannot write {target}: {error.strerror or error}") from None
     return count
 
 
