@@ -184,6 +184,9 @@ def _reporter(on_error: OnError | None) -> Callable[[OSError], None]:
 
 def _wanted(name: str) -> bool:
     lower = name.lower()
+    # Word's lock files (~$essay.docx) and the copies --format docx-comments writes.
+    if lower.startswith("~$") or lower.endswith(".citeaudit.docx"):
+        return False
     return os.path.splitext(lower)[1] in FORMATS and lower not in _SKIP_NAMES
 
 

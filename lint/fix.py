@@ -63,7 +63,7 @@ def fix_document(doc: Document, diagnostics: Iterable[Diagnostic], *, unsafe: bo
     Diagnostics of other files are ignored. An uncertain parse fixes nothing."""
     own = [d for d in diagnostics if d.path == doc.path]
     source = doc.original or doc.text
-    if not doc.certain:
+    if not doc.certain or doc.format == "docx":
         return FixResult(source, [], own)
     accepted: list[Edit] = []
     taken: set[tuple[Edit, ...]] = set()
@@ -302,6 +302,8 @@ def _refusal(
     if doc.path in shared and result.fixed:
         # Two inputs under one name (stdin named after a file): offsets could cross over.
         return "two inputs share this name; fixes withheld"
+    if doc.format == "docx" and _fixable(own, unsafe):
+        return "a Word file is never rewritten; --format docx-comments gives the fixes as comments"
     if not doc.certain and _fixable(own, unsafe):
         return "not read with certainty (not valid UTF-8, or not fully parsed); fixes withheld"
     return None

@@ -28,6 +28,7 @@ FORMATS = {
     ".ltx": "latex",
     ".rnw": "latex",
     ".bib": "bibtex",
+    ".docx": "docx",
 }
 _MARKDOWN_SNIFF = re.compile(r"^(?:#{1,6} \S|- \[\d+\]|```|\[\^[^\]]+\]:)|<sup>", re.M)
 
@@ -42,6 +43,10 @@ def format_for(path: str, text: str | None = None) -> str | None:
 
 def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Document:
     """Load and parse one manuscript; problems come back as diagnostics on the document."""
+    if (fmt or format_for(path)) == "docx":
+        from citeaudit.adapters.docx import load_docx
+
+        return load_docx(path, data)
     if data is None:
         try:
             data = read_bytes(path, limit=MAX_BYTES)

@@ -10,7 +10,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from citeaudit.config import Settings
-from citeaudit.model import Diagnostic, Document
+from citeaudit.model import Diagnostic, Document, Places
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,8 @@ class FileResult:
     # and compressed: a run over a thousand manuscripts must not hold a thousand texts.
     packed: bytes | None = None
     document: Document | None = None
+    # How to name a line for a person, for formats whose lines are not text lines (Word).
+    places: Places | None = None
     # What the check read besides the file: for the cache.
     reads: dict[str, str] = field(default_factory=dict)
     listings: dict[str, list[str]] = field(default_factory=dict)
@@ -106,7 +108,11 @@ def check_file(task: Task) -> FileResult:
     return FileResult(
         path=doc.path,
         diagnostics=found,
-        packed=pack(doc.text) if found or task.keep_document else None,
+        # A Word file's lines are shown as the reader sees its paragraphs.
+        packed=pack(doc.places.display_text() if doc.places else doc.text)
+        if found or task.keep_document
+        else None,
+        places=doc.places,
         document=doc if task.keep_document else None,
         reads=log.files,
         listings=log.listings,

@@ -13,7 +13,7 @@ from citeaudit import config as cfg
 from citeaudit import filter as filters
 from citeaudit.discover import manuscripts
 from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from citeaudit.model import Diagnostic, Document
+from citeaudit.model import Diagnostic, Document, Places
 from citeaudit.pipeline import FileResult, Sources, Task
 
 # Formats that show the whole manuscript, not only findings: they need every document.
@@ -113,6 +113,9 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
+    if options.output and output_format != "docx-comments" and os.path.isdir(options.output):
+        click.echo(f"citeaudit: --output: {options.output} is a folder, not a file", err=True)
+        return EXIT_ERROR
     keep = bool(options.fix or options.diff or base.fix or output_format in DOCUMENT_FORMATS)
     inputs = _inputs(options, configs)
     failure = next((data for _, data in inputs if isinstance(data, str)), None)
@@ -123,13 +126,16 @@ def run(options: Options) -> int:
     docs = [r.document for r in results if r.document is not None]
     diagnostics = [d for r in results for d in r.diagnostics]
     sources: Mapping[str, str] = Sources(results)
+    places = {r.path: r.places for r in results if r.places is not None}
     fixed = 0
     if keep and (options.fix or options.diff or base.fix):
         result = _fix(options, base, configs, docs, diagnostics)
         if isinstance(result, int):
             return result
         fixed, docs, diagnostics = result
-        sources = {d.path: d.text for d in docs}
+        # A Word file's lines are shown as the reader sees its paragraphs.
+        sources = {d.path: d.places.display_text() if d.places else d.text for d in docs}
+        places = {d.path: d.places for d in docs if d.places is not None}
     try:
         remaining = filters.run(
             diagnostics,
@@ -141,7 +147,7 @@ def run(options: Options) -> int:
     except filters.FilterError as error:
         click.echo(f"citeaudit: {error}", err=True)
         return EXIT_ERROR
-    _report(options, output_format, [r.path for r in results], sources, docs, remaining, fixed)
+    _report(options, output_format, [r.path for r in results], sources, places, remaining, fixed)
     # Recording a baseline accepts the findings it records.
     accept = bool(options.write_baseline and not options.baseline)
     return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
@@ -170,6 +176,9 @@ def _fix(
     if stdin_path and not options.diff:
         # Standard input is never written back: print the fixed text, report on stderr.
         doc = next(d for d in docs if d.path == stdin_path)
+        if doc.format == "docx":
+            click.echo(f"citeaudit: {stdin_path}: a Word file is never rewritten", err=True)
+            return 0, docs, diagnostics
         own = [d for d in diagnostics if d.path == stdin_path]
         result, count = fix_until_stable(doc, own, unsafe=unsafe, recheck=recheck)
         sys.stdout.write(result.text)
@@ -299,7 +308,7 @@ def _report(
     output_format: str,
     paths: list[str],
     sources: Mapping[str, str],
-    docs: list[Document],
+    places: Mapping[str, Places],
     diagnostics: list[Diagnostic],
     fixed: int,
 ) -> None:
@@ -315,6 +324,8 @@ def _report(
     report = ReportOptions(
         rules=all_rules(),
         sources=sources,
+        places=places,
+        output_dir=options.output if output_format == "docx-comments" else None,
         files_checked=paths,
         color=bool(color),
         statistics=options.statistics,
@@ -322,7 +333,7 @@ def _report(
         fixed=fixed,
     )
     text = renderer(output_format)(diagnostics, report)
-    if options.output:
+    if options.output and output_format != "docx-comments":
         from citeaudit.fileio import write_atomic
 
         folder = os.path.dirname(os.path.abspath(options.output))

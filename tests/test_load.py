@@ -90,7 +90,7 @@ def test_utf16_file_is_checked(tmp_path: Path) -> None:
         ("a.adoc", None, "asciidoc"),
         ("a.txt", "Plain words.\n[1] A reference.\n", "plain"),
         ("a.txt", (CORPUS / "lai-2023" / "essay.md").read_text(), "markdown"),
-        ("a.docx", None, None),
+        ("a.docx", None, "docx"),
     ],
 )
 def test_format_for(name: str, text: str | None, fmt: str | None) -> None:
