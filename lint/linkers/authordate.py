@@ -1,0 +1,314 @@
+"""Author-date and MLA author-page citations against an unnumbered reference list.
+
+Each item of a citation (`Stueck 2002a`, `Friedman, *Logic* 35`, `247`) is matched by
+normalised family name (accents, case and particles folded), then by year and suffix, or
+by short title where one author has several works. A page-only `(247)` belongs to the
+author named just before it in its sentence, or else to the source cited last. When an
+item matches nothing, rapidfuzz finds what comes close, and the link says in words what
+differs ("the list has Foucault 1988", "'Lardieri 2017' is spelt differently").
+
+Weak forms are only taken as citations when they resolve: a lone `(Heller)` or a bare
+`(Name 35)` outside an MLA document, a narrative `France (1929)` with nothing close in
+the list, a page number with no source before it. Everything else that fails is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from citeaudit.adapters.authordate import Item, parse_item
+from citeaudit.link import Link
+from citeaudit.model import Citation, Document, Entry, Span
+from citeaudit.normalize import family_names, fold, words
+
+_RANGE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s*[-–—]+\s*(1[5-9]\d\d|20\d\d)\b")
+_YEAR_DIGITS = re.compile(r"1[5-9]\d\d|20\d\d")
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“*_])|\n\s*\n")
+_CAPITALISED = re.compile(r"[A-ZÀ-Þ][\w'’\-]+")
+# Similarity (0-100) above which a family name counts as a misspelling of another.
+NEAR_NAME = 80
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    entry: Entry
+    families: tuple[str, ...]  # folded family names, in order
+    author_words: frozenset[str]  # every folded word of the author field
+    title_words: frozenset[str]
+    years: tuple[int, int] | None  # the span of years the entry covers
+    year: str  # as written, folded: "2002a", "n.d.", "" when none
+
+    def label(self) -> str:
+        name = self.entry.authors[0] if self.entry.authors else (self.entry.title or "")
+        name = name.split(",")[0].strip() if self.entry.authors else f"'{_short(name)}'"
+        return f"{name} {self.year}".strip() if self.year else name
+
+
+def _short(text: str, width: int = 40) -> str:
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def sources(doc: Document) -> list[_Source]:
+    return [_source(e) for e in doc.entries]
+
+
+def _source(entry: Entry) -> _Source:
+    families = tuple(
+        f for a in entry.authors for f in sorted(family_names((a.removesuffix(", author"),)))
+    )
+    author = entry.get("author") or ""
+    year = (entry.year or "").strip()
+    years: tuple[int, int] | None = None
+    if year[:4].isdigit():
+        years = (int(year[:4]), int(year[:4]))
+    else:
+        span = _RANGE.search(entry.raw)
+        if span:
+            years = (int(span.group(1)), int(span.group(2)))
+    return _Source(
+        entry,
+        families,
+        frozenset(words(author)),
+        frozenset(words(entry.title or "")),
+        years,
+        "n.d." if year.startswith("n") else year,
+    )
+
+
+def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
+    checked = doc.list_style == "unnumbered" and bool(doc.entries)
+    if not checked:
+        return [
+            Link(c, t, None, span=_span(c, i), checked=False)
+            for c in citations
+            for i, t in enumerate(c.targets)
+        ]
+    table = sources(doc)
+    parsed = [(c, i, t, parse_item(t)) for c in citations for i, t in enumerate(c.targets)]
+    mla = _mla(parsed)
+    text = doc.prose or doc.text
+    links: list[Link] = []
+    last: tuple[Entry, int] | None = None  # the source cited last, and where
+    for citation, i, target, item in parsed:
+        if item is None:
+            continue
+        if item.page_only:
+            entry = _page_only(text, citation, table, last) if mla else None
+            if entry is not None:
+                links.append(Link(citation, target, entry, span=_span(citation, i)))
+                last = (entry, citation.span.end)
+            continue
+        found = resolve(item, table)
+        if found.entry is not None:
+            links.append(Link(citation, target, found.entry, span=_span(citation, i)))
+            last = (found.entry, citation.span.end)
+        elif _report(citation, item, found, mla):
+            links.append(
+                Link(citation, target, None, near=found.near, why=found.why, span=_span(citation, i))
+            )
+    return links
+
+
+def _span(citation: Citation, i: int) -> Span:
+    if len(citation.label_spans) > i:
+        return citation.label_spans[i]
+    return citation.span
+
+
+def _mla(parsed: list[tuple[Citation, int, str, Item | None]]) -> bool:
+    """MLA when items that name an author without a year outnumber dated ones."""
+    named = [item for _, _, _, item in parsed if item is not None and not item.page_only]
+    undated = sum(1 for item in named if item.year is None)
+    return undated > 0 and undated >= len(named) - undated
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    entry: Entry | None
+    near: tuple[Entry, ...] = ()
+    why: str = ""
+    # The author is in the list (only the year or title differs), or a name close to it.
+    close: bool = False
+
+
+def resolve(item: Item, table: list[_Source]) -> Resolution:
+    """Match one parsed item against the list."""
+    shown = f"({item.head})"
+    by_name = _by_name(item, table)
+    attempts = [by_name] if by_name else []
+    if item.title:
+        attempts.append(_by_title(item.title, table))
+    if item.names and not by_name and item.year is None:
+        # "(Houses, p. 174)": a short title where the author should be.
+        attempts.append(_by_title(" ".join(item.names), table))
+    for candidates in attempts:
+        chosen = _narrow(item, candidates)
+        if len(chosen) == 1 or (chosen and _same_work(chosen)):
+            return Resolution(chosen[0].entry)
+        if chosen:
+            return Resolution(
+                None,
+                tuple(s.entry for s in chosen),
+                f"{shown} is ambiguous: the list has {len(chosen)} works by "
+                f"{_who(item, chosen)}; add a short title",
+                close=True,
+            )
+    if by_name:
+        listed = " and ".join(dict.fromkeys(s.label() for s in by_name))
+        return Resolution(
+            None, tuple(s.entry for s in by_name), f"{shown} has no entry; the list has {listed}", True
+        )
+    return _near_miss(item, table, shown)
+
+
+def _by_name(item: Item, table: list[_Source]) -> list[_Source]:
+    if not item.names:
+        return []
+    first = item.names[0]
+    wanted = family_names((first,))
+    name_words = set(words(first))
+    found = []
+    for source in table:
+        if not source.families and not source.author_words:
+            continue
+        lead = source.families[:1]
+        if (wanted and set(lead) & wanted) or (
+            len(name_words) > 1 and name_words <= source.author_words
+        ):
+            found.append(source)
+    if len(item.names) > 1 and not item.et_al and len(found) > 1:
+        second = family_names((item.names[1],))
+        both = [s for s in found if second & set(s.families[1:])]
+        return both or found
+    return found
+
+
+def _by_title(title: str, table: list[_Source]) -> list[_Source]:
+    wanted = set(words(title))
+    if not wanted:
+        return []
+    return [s for s in table if s.title_words and wanted <= s.title_words]
+
+
+def _narrow(item: Item, candidates: list[_Source]) -> list[_Source]:
+    chosen = candidates
+    if item.year is not None:
+        chosen = [s for s in chosen if _year_fits(item.year, s)]
+    if item.title and chosen:
+        titled = _by_title(item.title, chosen) or [
+            s for s in chosen if _title_close(item.title, s)
+        ]
+        # A misremembered title does not undo a match by author and year.
+        chosen = titled or (chosen if item.year is not None and len(chosen) == 1 else [])
+    return chosen
+
+
+def _same_work(chosen: list[_Source]) -> bool:
+    """Two entries of one work (a duplicate; REF001 reports it) are not ambiguous."""
+    titles = {" ".join(sorted(s.title_words)) for s in chosen}
+    return len(titles) == 1
+
+
+def _year_fits(year: str, source: _Source) -> bool:
+    if year == "n.d.":
+        return source.year == "n.d." or source.years is None
+    digits = _YEAR_DIGITS.findall(year)
+    if not digits:
+        return source.year == fold(year)
+    if source.years is None:
+        return source.year == ""  # an entry without a year is not contradicted
+    low, high = source.years
+    if not low <= int(digits[0]) <= high:
+        return False
+    suffix = year[-1] if year[-1].isalpha() else ""
+    own = source.year[-1] if source.year and source.year[-1].isalpha() else ""
+    return not (suffix and own and suffix != own)
+
+
+def _title_close(title: str, source: _Source) -> bool:
+    from rapidfuzz import fuzz
+
+    return fuzz.partial_ratio(fold(title), fold(source.entry.title or "")) >= 85
+
+
+def _who(item: Item, chosen: list[_Source]) -> str:
+    return item.names[0] if item.names else chosen[0].label()
+
+
+def _near_miss(item: Item, table: list[_Source], shown: str) -> Resolution:
+    """Nothing by this name: say what is close, or that nothing is."""
+    name = item.names[0] if item.names else (item.title or "")
+    wanted = sorted(family_names((name,))) if item.names else [fold(name)]
+    pool = [(f, s) for s in table for f in s.families[:1]]
+    if wanted and pool:
+        from rapidfuzz import fuzz, process
+
+        best = process.extract(
+            wanted[0], [f for f, _ in pool], scorer=fuzz.ratio, limit=3, score_cutoff=NEAR_NAME
+        )
+        near = [pool[index][1] for _, _, index in best]
+        if near:
+            dated = [s for s in near if item.year is None or _year_fits(item.year, s)]
+            source = (dated or near)[0]
+            differs = "is spelt differently"
+            if item.year is not None and not dated:
+                differs += f" and dated {source.year or 'without a year'}"
+            return Resolution(
+                None,
+                tuple(s.entry for s in near),
+                f"{shown} has no entry; '{source.label()}' {differs}",
+                close=True,
+            )
+    if item.names:
+        return Resolution(None, why=f"{shown} has no entry, and no {name} is listed")
+    return Resolution(None, why=f"{shown} has no entry, and no title '{_short(name)}' is listed")
+
+
+def _report(citation: Citation, item: Item, found: Resolution, mla: bool) -> bool:
+    """Whether an unresolved item is a citation at all (see the module doc)."""
+    if found.close:
+        return True
+    if citation.form == "narrative":
+        return False
+    if item.year is not None or item.title is not None:
+        return True
+    written = citation.raw
+    if item.locator is None:
+        return False  # "(Heller)": a name in parentheses
+    strong = "," in written or re.search(r"\bpp?\.", written) is not None
+    return strong or mla
+
+
+def _page_only(
+    text: str, citation: Citation, table: list[_Source], last: tuple[Entry, int] | None
+) -> Entry | None:
+    """The source of a page-only citation: an author named earlier in its sentence, else
+    the source cited last."""
+    start = citation.span.start
+    floor = max(last[1] if last else 0, start - 400)
+    sentence_start = floor
+    for m in _SENTENCE_END.finditer(text, floor, start):
+        sentence_start = m.end()
+    before = text[sentence_start:start]
+    by_family: dict[str, list[_Source]] = {}
+    for source in table:
+        for family in source.families[:1]:
+            by_family.setdefault(family, []).append(source)
+    for m in reversed(list(_CAPITALISED.finditer(before))):
+        found = by_family.get(fold(m.group(0)).removesuffix("'s").removesuffix("’s"))
+        if found:
+            return _by_emphasis(before, found)
+    return last[0] if last else None
+
+
+def _by_emphasis(before: str, found: list[_Source]) -> Entry:
+    """Of one author's works, the one whose title the sentence names in emphasis."""
+    if len(found) > 1:
+        for m in re.finditer(r"\*([^*]+)\*|_([^_]+)_|[“\"]([^”\"]+)[”\"]", before):
+            named = set(words(next(g for g in m.groups() if g)))
+            for source in found:
+                if named and named <= source.title_words:
+                    return source.entry
+    return found[0].entry
