@@ -186,17 +186,41 @@ def author_date_citations(
     return [c for c in citations if c.form == "parenthetical" and len(c.authors) == len(c.targets)]
 
 
+# Where a comma separates two sources, as DHQ writes `[Butler 1990, Butler 1993]`.
+_NEXT_SOURCE = re.compile(
+    r",\s+(?=(?:see\s+|also\s+)?[A-ZÀ-Þ\"“][^,;()]*?(?:\b1[5-9]\d\d|\b20\d\d|n\.\s?d\.))"
+)
+
+
+def _parts(body: str, base: int) -> list[tuple[str, int, int]]:
+    parts = []
+    pos = 0
+    for part in body.split(";"):
+        start = base + pos + len(part) - len(part.lstrip())
+        parts.append((part.strip(), start, start + len(part.strip())))
+        pos += len(part) + 1
+    return parts
+
+
 def _items(body: str, base: int, *, bracket: bool) -> list[tuple[str, int, int, Item]]:
     out: list[tuple[str, int, int, Item]] = []
-    pos = 0
-    for part in re.split(r";", body):
-        start = base + pos + len(part) - len(part.lstrip())
-        end = base + pos + len(part.rstrip())
-        pos += len(part) + 1
-        text = part.strip()
+    for text, start, end in _parts(body, base):
         item = parse_item(text)
         if item is None:
-            return []
+            pieces = []
+            pos = 0
+            for m in [*_NEXT_SOURCE.finditer(text), None]:
+                cut = m.start() if m else len(text)
+                pieces.append((text[pos:cut], start + pos))
+                pos = m.end() if m else pos
+            if len(pieces) < 2:
+                return []
+            for piece, at in pieces:
+                found = parse_item(piece)
+                if found is None or found.year is None:
+                    return []
+                out.append((piece.strip(), at, at + len(piece.strip()), found))
+            continue
         if bracket and item.year is None:
             return []  # [Soviet], [sic], [3]: a bracket is a citation only with a year
         out.append((text, start, end, item))

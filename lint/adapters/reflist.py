@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from citeaudit.adapters.sections import Section, headings, normalise_title
 from citeaudit.entries import split_authors
 from citeaudit.model import Entry, Field, LineIndex
 
@@ -74,3 +75,30 @@ def trailing_run(text: str, start: int = 0) -> tuple[int, int] | None:
         return None
     run.reverse()
     return run[0][0], len(text.rstrip())
+
+
+# Sub-headings that divide a reference list rather than end it.
+_LIST_PARTS = re.compile(
+    r"source|work|literature|bibliograph|reference|archiv|primary|secondary|book|article|"
+    r"newspaper|periodical|website|web|online|interview|document|collection|manuscript|"
+    r"government|official|report|film|media|dataset|data|software|further|other|general",
+    re.I,
+)
+
+
+def trim_sections(text: str, flavor: str, found: list[Section]) -> list[Section]:
+    """A reference section ends at a sub-heading that names no kind of source: `### Images`
+    after a bibliography holds picture credits, not references."""
+    inside = headings(text, flavor)
+    out = []
+    for section in found:
+        end = section.end
+        if section.kind == "references":
+            for heading in inside:
+                if section.start <= heading.start < end and not _LIST_PARTS.search(
+                    normalise_title(heading.title)
+                ):
+                    end = heading.start
+                    break
+        out.append(dataclasses.replace(section, end=end))
+    return out

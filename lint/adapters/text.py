@@ -32,7 +32,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
     doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor])
 
-    found = [s for s in sections.reference_sections(prose, flavor)]
+    found = reflist.trim_sections(prose, flavor, sections.reference_sections(prose, flavor))
     raw_entries = _entries(text, found, doc)
     if not raw_entries:
         trailing = sections.numbered_run(text)

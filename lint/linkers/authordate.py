@@ -39,22 +39,55 @@ class _Source:
     title_words: frozenset[str]
     years: tuple[int, int] | None  # the span of years the entry covers
     year: str  # as written, folded: "2002a", "n.d.", "" when none
+    house: str = ""  # a house-style label before the entry, `[Bird et al. 2009]`, folded
 
     def label(self) -> str:
-        name = self.entry.authors[0] if self.entry.authors else (self.entry.title or "")
-        name = name.split(",")[0].strip() if self.entry.authors else f"'{_short(name)}'"
-        return f"{name} {self.year}".strip() if self.year else name
+        """'Wickham and Francois 2014', 'Bird et al. 2009', or a title in quotes."""
+        authors = self.entry.authors
+        if authors:
+            name = authors[0].split(",")[0].strip()
+            if len(authors) == 2:
+                name += " and " + _family_as_written(authors[1])
+            elif len(authors) > 2:
+                name += " et al."
+        else:
+            name = f"'{_short(self.entry.title or self.entry.raw)}'"
+        return f"{name} {self.year}" if self.year else name
+
+
+def _family_as_written(author: str) -> str:
+    return author.split(",")[0].strip() if "," in author else author.split()[-1]
 
 
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
+_HOUSE = re.compile(r"\[([^\[\]\n]{2,80})\][ \t]*$")
+
+
 def sources(doc: Document) -> list[_Source]:
-    return [_source(e) for e in doc.entries]
+    return [_source(e, _house_label(doc, e)) for e in doc.entries]
 
 
-def _source(entry: Entry) -> _Source:
+def _house_label(doc: Document, entry: Entry) -> str:
+    """`[Townsend 2012] Townsend, Robert B. ...`: the label DHQ and others print."""
+    if entry.path is not None:
+        return ""
+    line_start = doc.text.rfind("\n", 0, entry.span.start) + 1
+    m = _HOUSE.search(doc.text, line_start, entry.span.start)
+    return m.group(1).strip() if m else ""
+
+
+def label_key(text: str) -> str:
+    """A label folded for comparison; an open range `2014-` is the year 2014."""
+    text = fold(text).replace("et al.", "et al")
+    text = re.sub(r"[\"“”]", "", text)
+    text = re.sub(r"(\d{4}[a-h]?)\s*[-–—]\s*$", r"\1", text.strip())
+    return " ".join(text.split())
+
+
+def _source(entry: Entry, house: str = "") -> _Source:
     families = tuple(
         f for a in entry.authors for f in sorted(family_names((a.removesuffix(", author"),)))
     )
@@ -74,6 +107,7 @@ def _source(entry: Entry) -> _Source:
         frozenset(words(entry.title or "")),
         years,
         "n.d." if year.startswith("n") else year,
+        label_key(house) if house else "",
     )
 
 
@@ -100,7 +134,9 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
                 links.append(Link(citation, target, entry, span=_span(citation, i)))
                 last = (entry, citation.span.end)
             continue
-        found = resolve(item, table)
+        found = _by_house(citation, item, table) or resolve(
+            item, table, _before(text, citation), brackets=citation.form == "bracket"
+        )
         if found.entry is not None:
             links.append(Link(citation, target, found.entry, span=_span(citation, i)))
             last = (found.entry, citation.span.end)
@@ -109,6 +145,26 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
                 Link(citation, target, None, near=found.near, why=found.why, span=_span(citation, i))
             )
     return links
+
+
+def _by_house(citation: Citation, item: Item, table: list[_Source]) -> Resolution | None:
+    """A bracketed citation that repeats a house label (`[Townsend 2012]`) exactly."""
+    if citation.form != "bracket":
+        return None
+    key = label_key(re.sub(r",\s*", " ", item.head))
+    for source in table:
+        if source.house and source.house == key:
+            return Resolution(source.entry)
+    return None
+
+
+def _before(text: str, citation: Citation) -> str:
+    start = citation.span.start
+    floor = max(0, start - 400)
+    sentence_start = floor
+    for m in _SENTENCE_END.finditer(text, floor, start):
+        sentence_start = m.end()
+    return text[sentence_start:start]
 
 
 def _span(citation: Citation, i: int) -> Span:
@@ -133,9 +189,12 @@ class Resolution:
     close: bool = False
 
 
-def resolve(item: Item, table: list[_Source]) -> Resolution:
-    """Match one parsed item against the list."""
-    shown = f"({item.head})"
+def resolve(
+    item: Item, table: list[_Source], context: str = "", *, brackets: bool = False
+) -> Resolution:
+    """Match one parsed item against the list; `context` is the sentence before it, which
+    may name the author of a title-only citation."""
+    shown = f"[{item.head}]" if brackets else f"({item.head})"
     by_name = _by_name(item, table)
     attempts = [by_name] if by_name else []
     if item.title:
@@ -145,20 +204,31 @@ def resolve(item: Item, table: list[_Source]) -> Resolution:
         attempts.append(_by_title(" ".join(item.names), table))
     for candidates in attempts:
         chosen = _narrow(item, candidates)
+        if len(chosen) > 1 and not item.names and context:
+            named = set(words(context))
+            chosen = [s for s in chosen if set(s.families[:1]) & named] or chosen
+        suffixed = item.year is not None and item.year[-1].isalpha()
+        if len(chosen) > 1 and len(item.names) == 1 and not item.et_al and not suffixed:
+            chosen = [s for s in chosen if len(s.families) <= 1] or chosen
         if len(chosen) == 1 or (chosen and _same_work(chosen)):
             return Resolution(chosen[0].entry)
         if chosen:
+            listed = " and ".join(s.label() for s in chosen)
+            hint = "a year suffix" if item.year is not None else "a short title"
             return Resolution(
                 None,
                 tuple(s.entry for s in chosen),
-                f"{shown} is ambiguous: the list has {len(chosen)} works by "
-                f"{_who(item, chosen)}; add a short title",
+                f"{shown} could be any of {len(chosen)} entries, {listed}; add {hint}",
                 close=True,
             )
-    if by_name:
-        listed = " and ".join(dict.fromkeys(s.label() for s in by_name))
+    listed_by = next((c for c in attempts if c), [])
+    if listed_by:
+        listed = " and ".join(dict.fromkeys(s.label() for s in listed_by))
         return Resolution(
-            None, tuple(s.entry for s in by_name), f"{shown} has no entry; the list has {listed}", True
+            None,
+            tuple(s.entry for s in listed_by),
+            f"{shown} has no entry; the list has {listed}",
+            True,
         )
     return _near_miss(item, table, shown)
 
@@ -233,10 +303,6 @@ def _title_close(title: str, source: _Source) -> bool:
     return fuzz.partial_ratio(fold(title), fold(source.entry.title or "")) >= 85
 
 
-def _who(item: Item, chosen: list[_Source]) -> str:
-    return item.names[0] if item.names else chosen[0].label()
-
-
 def _near_miss(item: Item, table: list[_Source], shown: str) -> Resolution:
     """Nothing by this name: say what is close, or that nothing is."""
     name = item.names[0] if item.names else (item.title or "")
@@ -286,18 +352,16 @@ def _page_only(
 ) -> Entry | None:
     """The source of a page-only citation: an author named earlier in its sentence, else
     the source cited last."""
-    start = citation.span.start
-    floor = max(last[1] if last else 0, start - 400)
-    sentence_start = floor
-    for m in _SENTENCE_END.finditer(text, floor, start):
-        sentence_start = m.end()
-    before = text[sentence_start:start]
+    before = _before(text, citation)
+    if last is not None and last[1] > citation.span.start - len(before):
+        before = text[last[1] : citation.span.start]
     by_family: dict[str, list[_Source]] = {}
     for source in table:
         for family in source.families[:1]:
             by_family.setdefault(family, []).append(source)
     for m in reversed(list(_CAPITALISED.finditer(before))):
-        found = by_family.get(fold(m.group(0)).removesuffix("'s").removesuffix("’s"))
+        token = words(m.group(0).removesuffix("'s").removesuffix("’s"))
+        found = by_family.get(token[0]) if token else None
         if found:
             return _by_emphasis(before, found)
     return last[0] if last else None
