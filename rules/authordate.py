@@ -79,7 +79,12 @@ def _sort_keys(entries: list[Entry]) -> list[tuple[str, ...]]:
         # One author's works follow their own order (by year or by title): compare the
         # name only, as far as the first given name.
         authored = bool(author) and entry.raw.startswith((author or "")[:3])
-        text = re.sub(r"^[\s\"“‘'*_\[(]+", "", author if authored and author else entry.raw)
+        lead = author if authored and author else (entry.title or entry.raw)
+        if not authored and entry.title and not entry.raw.lstrip("\"“‘'*_[( ").startswith(
+            entry.title[:3]
+        ):
+            lead = entry.raw
+        text = re.sub(r"^[\s\"“‘'*_\[(]+", "", lead)
         plain = _ARTICLE.sub("", text)
         width = 2 if authored else 4
         keys.append(tuple(" ".join(words(t, keep_stop_words=True)[:width]) for t in (text, plain)))
@@ -87,7 +92,7 @@ def _sort_keys(entries: list[Entry]) -> list[tuple[str, ...]]:
 
 
 def _in_order(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
-    return any(a <= b or b.startswith(a) for a in before for b in after)
+    return any(a <= b or a.startswith(b) for a in before for b in after)
 
 
 def _divided(doc: Document, a: Entry, b: Entry) -> bool:

@@ -3,6 +3,7 @@ quotations, author names written two ways, weak URLs."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections import defaultdict
@@ -11,7 +12,7 @@ from urllib.parse import urlsplit
 
 from citeaudit.audit import describe_entry
 from citeaudit.context import paragraph_bounds, sentence_bounds
-from citeaudit.linking import label_text
+from citeaudit.linking import describe, label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, fold
 from citeaudit.rules import RuleContext, rule
@@ -39,7 +40,12 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     [6] Stueck, William. (1947) Rethinking the Korean War.
     ```
     Correct the year (the book appeared in 1995), or cite the record of the meeting.
+    Author-date and MLA citations are checked the same way against the entry they link
+    to: `In 1950 the war began (Stueck 1947).`
     """
+    yield from _anachronistic_by_author(doc, ctx)
+    if doc.list_style != "numbered":
+        return
     analysis = ctx.links.audit
     this_year = datetime.date.today().year
     for item in analysis.items:
@@ -58,6 +64,41 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
             f"entry {describe_entry(entry)}",
             related=[ctx.related(entry.label_span or entry.span, f"entry [{entry.label}]")],
             context=f"[{item.label}] {published} < {event}",
+        )
+
+
+def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    found = [f for f in ctx.links.of_style("author-date") if f.entry is not None]
+    if not found:
+        return
+    this_year = datetime.date.today().year
+    chars = list(doc.prose or doc.text)
+    for citation in doc.citations:  # a citation's own years are publications, not events
+        for i in range(citation.span.start, min(citation.span.end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    text = "".join(chars)
+    sentences = sentence_bounds(text)
+    starts = [s for s, _ in sentences]
+    for link in found:
+        entry = link.entry
+        assert entry is not None
+        published = (entry.year or "")[:4]
+        if not published.isdigit():
+            continue
+        at = bisect.bisect_right(starts, link.citation.span.start) - 1
+        if at < 0:
+            continue
+        years = _years(text, sentences[at][0], link.citation.span.start, this_year)
+        if not years or max(years) <= int(published):
+            continue
+        event = max(years)
+        yield ctx.diagnostic(
+            link.span or link.citation.span,
+            f"{link.citation.raw} cites a source of {published} for events of {event}: "
+            f"entry {describe(entry)}",
+            related=[ctx.related(entry.span, f"entry {describe(entry)}")],
+            context=f"{link.target} {published} < {event}",
         )
 
 
