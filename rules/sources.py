@@ -89,7 +89,7 @@ def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagno
         at = bisect.bisect_right(starts, link.citation.span.start) - 1
         if at < 0:
             continue
-        years = _years(text, sentences[at][0], link.citation.span.start, this_year)
+        years = _events(text, sentences[at][0], link.citation.span.start, this_year)
         if not years or max(years) <= int(published):
             continue
         event = max(years)
@@ -100,6 +100,32 @@ def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagno
             related=[ctx.related(entry.span, f"entry {describe(entry)}")],
             context=f"{link.target} {published} < {event}",
         )
+
+
+_AS_OF = re.compile(r"\b(?:as of|up to|until now|to date in)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?$", re.I)
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:['’]s)?,?\s+$")
+
+
+def _events(text: str, start: int, end: int, this_year: int) -> list[int]:
+    """Years of events in an author-date sentence: a year after a name ("Stueck 1993")
+    names a publication, one after a month or a preposition ("June 1950", "In 1950") an
+    event."""
+    from citeaudit.adapters.authordate import NOT_AUTHORS
+
+    out = []
+    for m in _EVENT_YEAR.finditer(text, start, end):
+        before = text[max(0, m.start() - 30) : m.start()]
+        name = _NAME_BEFORE.search(before)
+        if (name and name.group(1) not in NOT_AUTHORS) or before.rstrip().endswith("("):
+            continue
+        if _AS_OF.search(before):  # "As of August 2015": when the author writes
+            continue
+        if re.match(r"\s*[-–]\s*\d", text[m.end() : m.end() + 3]):
+            continue
+        year = int(m.group(1))
+        if year <= this_year:
+            out.append(year)
+    return out
 
 
 _EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")

@@ -84,8 +84,9 @@ _NARRATIVE = re.compile(
     rf"(?<![\w*_])(?P<names>{_NAME}(?:(?:,\s*{_NAME})*,?\s+(?:and|&)\s+{_NAME}|{_ET_AL})?)"
     rf"(?:['’]s?)?\s+\((?P<rest>(?:{_YEAR})(?:[a-h])?(?:\s*[,:;]\s*(?:{_LOCATOR}))?)\)"
 )
-_PAREN = re.compile(r"\(([^()\n]{1,300})\)")
-_BRACKET = re.compile(r"(?<![\\!^\w\]])\[([^\[\]\n]{3,200})\](?![(\[:{])")
+# A citation may wrap onto the next line, but never across a blank line.
+_PAREN = re.compile(r"\(((?:[^()\n]|\n(?![ \t]*\n)){1,300})\)")
+_BRACKET = re.compile(r"(?<![\\!^\w\]])\[((?:[^\[\]\n]|\n(?![ \t]*\n)){3,200})\](?![(\[:{])")
 # Template tags ({% include ... %}) and Liquid output hold attributes, not prose.
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 

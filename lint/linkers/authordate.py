@@ -36,6 +36,7 @@ class _Source:
     entry: Entry
     families: tuple[str, ...]  # folded family names, in order
     author_words: frozenset[str]  # every folded word of the author field
+    lead: str  # the first word of a name written without a comma: "behnke" (Family Papers)
     title_words: frozenset[str]
     years: tuple[int, int] | None  # the span of years the entry covers
     year: str  # as written, folded: "2002a", "n.d.", "" when none
@@ -100,10 +101,13 @@ def _source(entry: Entry, house: str = "") -> _Source:
         span = _RANGE.search(entry.raw)
         if span:
             years = (int(span.group(1)), int(span.group(2)))
+    author_list = words(author)
+    lead = author_list[0] if author_list and "," not in author and len(author_list) > 1 else ""
     return _Source(
         entry,
         families,
-        frozenset(words(author)),
+        frozenset(author_list),
+        lead,
         frozenset(words(entry.title or "")),
         years,
         "n.d." if year.startswith("n") else year,
@@ -207,6 +211,10 @@ def resolve(
         if len(chosen) > 1 and not item.names and context:
             named = set(words(context))
             chosen = [s for s in chosen if set(s.families[:1]) & named] or chosen
+        if len(chosen) > 1 and item.year is not None:
+            # "2002a" is the entry dated 2002a, "2002" the one dated plain 2002.
+            exact = [s for s in chosen if s.year == fold(item.year)]
+            chosen = exact if len(exact) == 1 else chosen
         suffixed = item.year is not None and item.year[-1].isalpha()
         if len(chosen) > 1 and len(item.names) == 1 and not item.et_al and not suffixed:
             chosen = [s for s in chosen if len(s.families) <= 1] or chosen
@@ -244,8 +252,10 @@ def _by_name(item: Item, table: list[_Source]) -> list[_Source]:
         if not source.families and not source.author_words:
             continue
         lead = source.families[:1]
-        if (wanted and set(lead) & wanted) or (
-            len(name_words) > 1 and name_words <= source.author_words
+        if (
+            (wanted and set(lead) & wanted)
+            or (len(name_words) > 1 and name_words <= source.author_words)
+            or (source.lead and source.lead in wanted)
         ):
             found.append(source)
     if len(item.names) > 1 and not item.et_al and len(found) > 1:
