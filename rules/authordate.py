@@ -52,8 +52,8 @@ def unsorted_references(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     ]
     if not pairs:
         return
-    ordered = sum(1 for _, a, b in pairs if _in_order(a, b))
-    if ordered < 0.75 * len(pairs):
+    misplaced = sum(1 for _, a, b in pairs if not _in_order(a, b))
+    if misplaced > max(1, len(pairs) // 4):
         return
     for i, before, key in pairs:
         if not _in_order(before, key):
@@ -127,6 +127,7 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
     """
     minimum = int(ctx.options["min-words"])
     text = doc.prose or doc.text
+    sentences = sentence_bounds(_flat_quotes(text))
     seen: set[int] = set()
     for found in ctx.links.of_style("author-date"):
         citation = found.citation
@@ -140,7 +141,7 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
             continue
         if _unpaginated(found.entry):
             continue
-        quoted = _quotation_before(doc, text, citation.span.start, minimum)
+        quoted = _quotation_before(doc, text, sentences, citation.span.start, minimum)
         if quoted is None:
             continue
         yield ctx.diagnostic(
@@ -150,24 +151,31 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
         )
 
 
-_CLOSE = re.compile(r"[\"”](?:[\s.,;:!?…*_]{0,4})$")
+_QUOTED = re.compile(r"“[^“”]*”|(?<![\w\"])\"[^\"]*\"(?!\w)")
 
 
-def _quotation_before(doc: Document, text: str, start: int, minimum: int) -> str | None:
-    """'a quotation of 12 words' or 'a block quotation' that the citation closes."""
+def _flat_quotes(text: str) -> str:
+    """The text with quotations filled in, so a full stop inside one ends no sentence."""
+    return _QUOTED.sub(lambda m: m.group(0)[0] + "x" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+
+
+def _quotation_before(
+    doc: Document, text: str, sentences: list[tuple[int, int]], start: int, minimum: int
+) -> str | None:
+    """'12 words' or 'a block quotation': the quotation that the citation closes, in the
+    citation's own sentence."""
     line_start = text.rfind("\n", 0, start) + 1
     if doc.text[line_start:start].lstrip().startswith(">"):
         return "a block quotation"
-    window = text[max(0, start - 600) : start]
-    close = _CLOSE.search(window)
-    if close is None:
+    s_start = max((s for s, _ in sentences if s <= start), default=0)
+    quotes = list(_QUOTED.finditer(text, s_start, start))
+    if not quotes:
         return None
-    closer = window[close.start()]
-    opener = "“" if closer == "”" else '"'
-    open_at = window.rfind(opener, 0, close.start())
-    if open_at == -1:
-        return None
-    count = len(re.findall(r"[^\W\d_]+", window[open_at + 1 : close.start()]))
+    last = quotes[-1]
+    between = text[last.end() : start]
+    if re.search(r"[“\"(]", between):
+        return None  # another quotation or citation stands between them
+    count = len(re.findall(r"[^\W\d_]+", last.group(0)))
     return f"{count} words" if count >= minimum else None
 
 
@@ -237,12 +245,12 @@ def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     markers = sorted(
         [c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs]
     )
-    listed = {w for e in doc.entries for w in words(e.raw)}
+    listed = {w.removesuffix("'s") for e in doc.entries for w in words(e.raw)}
     reported: set[str] = set()
     hits: list[tuple[int, int, list[str]]] = []
     for pattern in _CLAIMS:
         for m in pattern.finditer(text):
-            names = _names(m.group("who"))
+            names = _names(" ".join(m.group("who").split()))
             if names:
                 hits.append((m.start("who"), m.end("who"), names))
     hits.sort()
@@ -259,7 +267,7 @@ def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
             doc.span(start, end),
             f"{who} {'is' if len(missing) == 1 else 'are'} named as the source of a claim, "
             "but the sentence cites nothing and no entry in the list is "
-            f"{'theirs' if len(missing) > 1 else 'by ' + missing[0].split()[-1]}",
+            f"{'theirs' if len(missing) > 1 else 'by ' + missing[0]}",
             context=who,
         )
 

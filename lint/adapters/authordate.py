@@ -102,6 +102,7 @@ class Item:
     locator: str | None
     given: str | None = None  # "(Popkin, Jeremy. 2016)": the given name written too
     head: str = ""  # the item without its locator: "Foucault, 1974"
+    text: str = ""  # the whole item as written, prefixes ("see") aside
 
     @property
     def page_only(self) -> bool:
@@ -142,7 +143,7 @@ def parse_item(text: str) -> Item | None:
             year = "n.d."
     head_end = max((m.end(g) for g in ("names", "given", "title", "year") if m.group(g)), default=0)
     head = text[:head_end] if head_end > 0 else text
-    return Item(names, et_al, title, year, loc, m.group("given"), head)
+    return Item(names, et_al, title, year, loc, m.group("given"), head, text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +179,8 @@ def author_date_citations(
             if any(s <= m.start() < e for s, e in taken):
                 continue
             items = _items(m.group(1), m.start(1), bracket=form == "bracket")
+            if items and items[0][3].page_only and not _closes_clause(prose, m.end()):
+                continue  # "(1) count, and (2) compare": an enumeration
             if items:
                 found.append(_Found(m.start(), m.end(), form, items))
     found.sort(key=lambda f: f.start)
@@ -228,6 +231,12 @@ def _items(body: str, base: int, *, bracket: bool) -> list[tuple[str, int, int, 
     if len(out) > 1 and any(i.page_only for _, _, _, i in out):
         return []  # "(1; 2)" and the like
     return out
+
+
+def _closes_clause(prose: str, end: int) -> bool:
+    """A page number in parentheses cites only where a clause or sentence ends."""
+    after = prose[end : end + 2]
+    return not after.strip() or after.lstrip(" \t")[:1] in ".,;:!?)]\n" or after[:1] == "\n"
 
 
 def _mid_title(prose: str, start: int) -> bool:

@@ -198,16 +198,20 @@ def resolve(
 ) -> Resolution:
     """Match one parsed item against the list; `context` is the sentence before it, which
     may name the author of a title-only citation."""
-    shown = f"[{item.head}]" if brackets else f"({item.head})"
+    written = item.head if item.year is not None else item.text
+    shown = f"[{written}]" if brackets else f"({written})"
     by_name = _by_name(item, table)
-    attempts = [by_name] if by_name else []
+    attempts: list[tuple[str, list[_Source]]] = [("name", by_name)] if by_name else []
     if item.title:
-        attempts.append(_by_title(item.title, table))
+        attempts.append(("title", _by_title(item.title, table)))
     if item.names and not by_name and item.year is None:
         # "(Houses, p. 174)": a short title where the author should be.
-        attempts.append(_by_title(" ".join(item.names), table))
-    for candidates in attempts:
+        attempts.append(("name as title", _by_title(" ".join(item.names), table)))
+    for kind, candidates in attempts:
         chosen = _narrow(item, candidates)
+        if kind == "title" and item.names and len(chosen) == 1 and chosen[0].families:
+            # The title is listed, under another name: "(Fridman, *Planetary* 12)".
+            return _other_author(item, chosen[0], shown)
         if len(chosen) > 1 and not item.names and context:
             named = set(words(context))
             chosen = [s for s in chosen if set(s.families[:1]) & named] or chosen
@@ -229,7 +233,7 @@ def resolve(
                 f"{shown} could be any of {len(chosen)} entries, {listed}; add {hint}",
                 close=True,
             )
-    listed_by = next((c for c in attempts if c), [])
+    listed_by = next((c for _, c in attempts if c), [])
     if listed_by:
         listed = " and ".join(dict.fromkeys(s.label() for s in listed_by))
         return Resolution(
@@ -311,6 +315,18 @@ def _title_close(title: str, source: _Source) -> bool:
     from rapidfuzz import fuzz
 
     return fuzz.partial_ratio(fold(title), fold(source.entry.title or "")) >= 85
+
+
+def _other_author(item: Item, source: _Source, shown: str) -> Resolution:
+    from rapidfuzz import fuzz
+
+    name = sorted(family_names(item.names[:1]))
+    close = bool(name) and fuzz.ratio(name[0], source.families[0]) >= NEAR_NAME
+    if close:
+        why = f"{shown} has no entry; '{source.label()}' is spelt differently"
+    else:
+        why = f"{shown} has no entry; '{_short(source.entry.title or '')}' is by {source.label()}"
+    return Resolution(None, (source.entry,), why, close=True)
 
 
 def _near_miss(item: Item, table: list[_Source], shown: str) -> Resolution:
