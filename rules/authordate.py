@@ -80,8 +80,10 @@ def _sort_keys(entries: list[Entry]) -> list[tuple[str, ...]]:
         # name only, as far as the first given name.
         authored = bool(author) and entry.raw.startswith((author or "")[:3])
         lead = author if authored and author else (entry.title or entry.raw)
-        if not authored and entry.title and not entry.raw.lstrip("\"“‘'*_[( ").startswith(
-            entry.title[:3]
+        if (
+            not authored
+            and entry.title
+            and not entry.raw.lstrip("\"“‘'*_[( ").startswith(entry.title[:3])
         ):
             lead = entry.raw
         text = re.sub(r"^[\s\"“‘'*_\[(]+", "", lead)
@@ -210,11 +212,65 @@ _CLAIMS = (
 )
 # Capitalised words that open such a phrase without naming a person.
 _NOT_PEOPLE = frozenset(
-    """He She They It We I You This That These Those There Here Some Many Most Others Other
-    Historians Scholars Critics Researchers Experts Sources Source Officials Documents Records
-    Studies Reports Report Evidence Data Government Party State States Soviets Americans
-    Chinese Koreans Russians Marxists Feminists Historian Scholar Critic One Both Each
-    Neither Either All Such Another Everyone Nobody""".split()
+    [
+        "He",
+        "She",
+        "They",
+        "It",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "Some",
+        "Many",
+        "Most",
+        "Others",
+        "Other",
+        "Historians",
+        "Scholars",
+        "Critics",
+        "Researchers",
+        "Experts",
+        "Sources",
+        "Source",
+        "Officials",
+        "Documents",
+        "Records",
+        "Studies",
+        "Reports",
+        "Report",
+        "Evidence",
+        "Data",
+        "Government",
+        "Party",
+        "State",
+        "States",
+        "Soviets",
+        "Americans",
+        "Chinese",
+        "Koreans",
+        "Russians",
+        "Marxists",
+        "Feminists",
+        "Historian",
+        "Scholar",
+        "Critic",
+        "One",
+        "Both",
+        "Each",
+        "Neither",
+        "Either",
+        "All",
+        "Such",
+        "Another",
+        "Everyone",
+        "Nobody",
+    ]
 )
 
 
@@ -242,9 +298,7 @@ def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         return
     text = _claims_text(doc)
     sentences = sentence_bounds(text)
-    markers = sorted(
-        [c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs]
-    )
+    markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     listed = {w.removesuffix("'s") for e in doc.entries for w in words(e.raw)}
     reported: set[str] = set()
     hits: list[tuple[int, int, list[str]]] = []
@@ -313,4 +367,3 @@ def _join(names: list[str]) -> str:
     if len(names) == 1:
         return names[0]
     return ", ".join(names[:-1]) + " and " + names[-1]
-

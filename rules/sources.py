@@ -102,7 +102,9 @@ def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagno
         )
 
 
-_AS_OF = re.compile(r"\b(?:as of|up to|until now|to date in)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?$", re.I)
+_AS_OF = re.compile(
+    r"\b(?:as of|up to|until now|to date in)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?$", re.I
+)
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:['’]s)?,?\s+$")
 
 

@@ -42,7 +42,9 @@ def inherit_authors(entries: list[Entry], index: LineIndex) -> list[Entry]:
         dash = entry.span.start + _raw_offset(entry, m.end())
         fields = dict(entry.fields)
         fields.pop("author", None)
-        fields["author"] = Field(previous.fields["author"].value, index.span(entry.span.start, dash))
+        fields["author"] = Field(
+            previous.fields["author"].value, index.span(entry.span.start, dash)
+        )
         fields = dict(sorted(fields.items(), key=lambda item: item[1].span.start))
         authors = split_authors(previous.fields["author"].value)
         out.append(dataclasses.replace(entry, fields=fields, authors=authors))
@@ -55,11 +57,12 @@ def _raw_offset(entry: Entry, length: int) -> int:
     return max(1, length - 1)
 
 
-def trailing_run(text: str, start: int = 0) -> tuple[int, int] | None:
-    """The run of at least three paragraphs at the end of the text (after `start`) that
-    each open like a reference and carry a date: a list written without a heading."""
+def trailing_run(text: str) -> tuple[int, int] | None:
+    """The run of at least three paragraphs at the end of the text that each open like a
+    reference and carry a date: a list written without a heading. It never takes the
+    whole text: a document is not all references."""
     units: list[tuple[int, int]] = []
-    for m in _PARAGRAPH.finditer(text, start):
+    for m in _PARAGRAPH.finditer(text):
         lines = [(x.start(), x.end()) for x in re.finditer(r"[^\n]*\S[^\n]*", m.group(0))]
         if len(lines) > 1 and all(_OPENS.match(m.group(0)[s:e].strip()) for s, e in lines):
             units += [(m.start() + s, m.start() + e) for s, e in lines]
@@ -71,7 +74,7 @@ def trailing_run(text: str, start: int = 0) -> tuple[int, int] | None:
         if len(body) > 800 or not _OPENS.match(body) or not _DATED.search(body):
             break
         run.append((s, e))
-    if len(run) < 3:
+    if len(run) < 3 or len(run) == len(units):
         return None
     run.reverse()
     return run[0][0], len(text.rstrip())

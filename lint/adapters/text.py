@@ -60,9 +60,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     citations, malformed = markers.numeric_citations(
         body_text, index, skip_sup_before=_title_block_end(prose)
     )
-    doc.citations = citations + author_date_citations(
-        body_text, index, list_style=doc.list_style
-    )
+    doc.citations = citations + author_date_citations(body_text, index, list_style=doc.list_style)
     if markdown:
         doc.citations += _pandoc(doc, body_text)
     doc.citations.sort(key=lambda c: c.span.start)
@@ -134,7 +132,7 @@ def _trailing_list(
     doc: Document, found: list[sections.Section]
 ) -> tuple[list[sections.RawEntry], list[sections.Section]]:
     """An unnumbered list with no heading: a run of references that ends the document."""
-    run = reflist.trailing_run(doc.text, len(doc.text) // 3)
+    run = reflist.trailing_run(doc.text)
     if run is None:
         return [], found
     doc.references = doc.lines.span(*run)

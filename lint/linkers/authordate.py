@@ -146,7 +146,9 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
             last = (found.entry, citation.span.end)
         elif _report(citation, item, found, mla):
             links.append(
-                Link(citation, target, None, near=found.near, why=found.why, span=_span(citation, i))
+                Link(
+                    citation, target, None, near=found.near, why=found.why, span=_span(citation, i)
+                )
             )
     return links
 
@@ -281,9 +283,7 @@ def _narrow(item: Item, candidates: list[_Source]) -> list[_Source]:
     if item.year is not None:
         chosen = [s for s in chosen if _year_fits(item.year, s)]
     if item.title and chosen:
-        titled = _by_title(item.title, chosen) or [
-            s for s in chosen if _title_close(item.title, s)
-        ]
+        titled = _by_title(item.title, chosen) or [s for s in chosen if _title_close(item.title, s)]
         # A misremembered title does not undo a match by author and year.
         chosen = titled or (chosen if item.year is not None and len(chosen) == 1 else [])
     return chosen
