@@ -145,11 +145,13 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
             links.append(Link(citation, target, found.entry, span=_span(citation, i)))
             last = (found.entry, citation.span.end)
         elif _report(citation, item, found, mla):
-            links.append(
-                Link(
-                    citation, target, None, near=found.near, why=found.why, span=_span(citation, i)
-                )
-            )
+            why = found.why
+            named = named_title(_before(text, citation), doc.entries)
+            if named is not None:
+                title = _short(named.title or "")
+                why += f"; the sentence names '{title}', {_source(named).label()}"
+            span = _span(citation, i)
+            links.append(Link(citation, target, None, near=found.near, why=why, span=span))
     return links
 
 
@@ -402,3 +404,36 @@ def _by_emphasis(before: str, found: list[_Source]) -> Entry:
                 if named and named <= source.title_words:
                     return source.entry
     return found[0].entry
+
+
+# A title written in a sentence: emphasised (not bold) or in curly quotes.
+_TITLE_IN_PROSE = re.compile(
+    r"(?<!\*)\*(?!\*)([^*\n]{4,160})(?<!\*)\*(?!\*)|(?<![\w_])_(?!_)([^_\n]{4,160})_(?![\w_])"
+    r"|“([^”\n]{4,160})”"
+)
+
+
+def title_key(entry: Entry) -> set[str]:
+    """The main title's significant words (before any subtitle)."""
+    main = re.split(r"[:?]\s", entry.title or "", maxsplit=1)[0]
+    return set(words(main))
+
+
+def named_title(sentence: str, entries: Sequence[Entry]) -> Entry | None:
+    """The one entry whose main title the sentence writes out, in emphasis or quotes."""
+    for m in _TITLE_IN_PROSE.finditer(sentence):
+        named = set(words(next(g for g in m.groups() if g)))
+        if not 2 <= len(named) <= 12:
+            continue
+        # The words name the title itself, not a phrase that happens to contain it.
+        fits = [
+            e
+            for e in entries
+            if (key := title_key(e))
+            and len(key) >= 2
+            and key <= named
+            and len(key) * 5 >= len(named) * 3
+        ]
+        if len(fits) == 1:
+            return fits[0]
+    return None
