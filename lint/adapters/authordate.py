@@ -19,7 +19,8 @@ from citeaudit.model import Citation, LineIndex, Span
 _UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|del|della|la|le|ibn|bin|al|el|dos|das|ten|ter)"
 # One name: a capitalised word (hyphens and apostrophes inside), after optional particles.
-_WORD = rf"{_UPPER}[\w\-]*+(?:['’](?!s\b)\w+)*+"
+# A web site's name is written with its domain: "Genderize.io".
+_WORD = rf"{_UPPER}[\w\-]*+(?:['’](?!s\b)\w+)*+(?:\.(?:io|com|org|net)\b)?"
 _NAME = rf"(?:{_PARTICLE}[\s\-]+)*{_WORD}"
 # A corporate author or a given name plus surname: up to five capitalised words, with
 # the small words that join institution names.
@@ -295,8 +296,21 @@ _NARRATIVE = re.compile(
 # A citation may wrap onto the next line, but never across a blank line.
 _PAREN = re.compile(r"\(((?:[^()\n]|\n(?![ \t]*\n)){1,300})\)")
 _BRACKET = re.compile(r"(?<![\\!^\w\]])\[((?:[^\[\]\n]|\n(?![ \t]*\n)){3,200})\](?![(\[:{])")
-# Template tags ({% include ... %}) and Liquid output hold attributes, not prose.
+# Template tags ({% include ... %}) and Liquid output hold attributes, not prose; only
+# a caption is read.
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
+
+
+_CAPTION = re.compile(r"\bcaption=\"([^\"]*)\"")
+
+
+def _keep_caption(m: re.Match[str]) -> str:
+    """Blank a template tag but keep its caption, which readers see and which may cite."""
+    tag = m.group(0)
+    out = [" " if c != "\n" else c for c in tag]
+    for caption in _CAPTION.finditer(tag):
+        out[caption.start(1) : caption.end(1)] = caption.group(1)
+    return "".join(out)
 
 
 @dataclass(frozen=True, slots=True)
@@ -367,7 +381,7 @@ def author_date_citations(
 
     Beside a numbered list or a bibliography file only the unmistakable form, a
     parenthesis of authors and years, is taken: there a `(Korea)` or `(247)` is prose."""
-    prose = _TEMPLATE.sub(lambda m: " " * len(m.group(0)), prose)
+    prose = _TEMPLATE.sub(_keep_caption, prose)
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []
     for m in _NARRATIVE.finditer(prose):

@@ -378,21 +378,33 @@ def _report(citation: Citation, item: Item, found: Resolution, mla: bool) -> boo
 def _page_only(
     text: str, citation: Citation, table: list[_Source], last: tuple[Entry, int] | None
 ) -> Entry | None:
-    """The source of a page-only citation: an author named earlier in its sentence, else
-    the source cited last."""
-    before = _before(text, citation)
-    if last is not None and last[1] > citation.span.start - len(before):
-        before = text[last[1] : citation.span.start]
+    """The source of a page-only citation: an author named in its sentence or the one
+    before (in its paragraph, after the last citation), else the source cited last."""
+    start = citation.span.start
+    sentence_start = start - len(_before(text, citation))
+    previous = sentence_start - len(_before_offset(text, sentence_start))
+    paragraph = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
+    floor = max(previous, paragraph, last[1] if last else 0)
     by_family: dict[str, list[_Source]] = {}
     for source in table:
         for family in source.families[:1]:
             by_family.setdefault(family, []).append(source)
-    for m in reversed(list(_CAPITALISED.finditer(before))):
-        token = words(m.group(0).removesuffix("'s").removesuffix("’s"))
-        found = by_family.get(token[0]) if token else None
-        if found:
-            return _by_emphasis(before, found)
+    for window in (text[max(floor, sentence_start) : start], text[floor:start]):
+        for m in reversed(list(_CAPITALISED.finditer(window))):
+            token = words(m.group(0).removesuffix("'s").removesuffix("’s"))
+            found = by_family.get(token[0]) if token else None
+            if found:
+                return _by_emphasis(window, found)
     return last[0] if last else None
+
+
+def _before_offset(text: str, offset: int) -> str:
+    """The sentence that ends just before `offset`."""
+    floor = max(0, offset - 600)
+    sentence_start = floor
+    for m in _SENTENCE_END.finditer(text, floor, max(floor, offset - 2)):
+        sentence_start = m.end()
+    return text[sentence_start:offset]
 
 
 def _by_emphasis(before: str, found: list[_Source]) -> Entry:
