@@ -75,7 +75,10 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     Cite [2] where it is used, or remove it. In an author-date or MLA list, an entry is
     reported when no `(Author Year)`, `(Author page)` or narrative citation reaches it,
     provided that some citations of the document do (otherwise citeaudit could not read
-    them, and says nothing rather than something wrong).
+    them, and says nothing rather than something wrong). In MLA, and in notes, naming the
+    author counts as citing. A list headed *Bibliography* or *Works Consulted* may hold
+    works that were read but not cited; there an entry is reported only when a citation
+    that resolves to nothing comes close to it (`(Foucault, 1974)` and Foucault 1988).
     """
     if doc.list_style == "unnumbered":
         yield from _unused_unnumbered(doc, ctx)
@@ -124,8 +127,11 @@ def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     for found in links.unresolved():
         for entry in found.near[:1]:
             near.setdefault(id(entry), found)
+    consulted = _consulted_list(doc)
     for entry in doc.entries:
         if links.citing(entry) or entry.path is not None or _named(entry, mentioned):
+            continue
+        if consulted and id(entry) not in near:
             continue
         message = f"entry {describe(entry)} is never cited"
         related = []
@@ -135,6 +141,29 @@ def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
             message += f"; {found.citation.raw} on line {span.line} may mean it"
             related.append(ctx.related(span, "the citation that comes closest"))
         yield ctx.diagnostic(entry.span, message, context=entry.raw[:80], related=related)
+
+
+# Headings under which a list may hold works consulted but not cited (Chicago 14.59).
+_CONSULTED = frozenset(
+    {
+        "bibliography",
+        "select bibliography",
+        "selected bibliography",
+        "works consulted",
+        "sources consulted",
+        "further reading",
+    }
+)
+
+
+def _consulted_list(doc: Document) -> bool:
+    """A list headed 'Bibliography' (not 'References' or 'Works Cited')."""
+    if doc.references is None:
+        return False
+    from citeaudit.adapters.sections import normalise_title
+
+    above = doc.text[: doc.references.start].rstrip().rsplit("\n", 1)[-1]
+    return normalise_title(above.lstrip("#= ")) in _CONSULTED
 
 
 def _words(text: str) -> set[str]:

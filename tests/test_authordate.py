@@ -297,3 +297,20 @@ def test_real_mla_essay_links_every_citation() -> None:
     links = link(doc).of_style("author-date")
     assert len(links) == 62  # one in a picture caption
     assert all(found.entry is not None for found in links)
+
+
+def test_unused_entries_of_a_references_list_and_of_a_bibliography(tmp_path: Path) -> None:
+    body = "It was so (Chen 2001, 9), and so (Stueck 2002a, 3).\n\n"
+    entries = (
+        "Chen, Jian. 2001. *Mao's China*. UNC Press.\n\n"
+        "Cumings, Bruce. 1981. *The Origins of the Korean War*. PUP.\n\n"
+        "Stueck, William. 2002b. *Rethinking the Korean War*. PUP.\n"
+    )
+    for heading, expected in (("References", 2), ("Bibliography", 1)):
+        path = tmp_path / f"{heading}.md"
+        path.write_text(f"{body}## {heading}\n\n{entries}", encoding="utf-8")
+        records = findings(["--isolated", "--select", "CIT002", str(path)])
+        # Under "Bibliography" a work may be consulted but not cited: only the entry that
+        # an unresolved citation comes close to (Stueck 2002b) is reported.
+        assert len(records) == expected, records
+        assert any("Stueck 2002b" in r["message"] for r in records)

@@ -145,13 +145,14 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
             links.append(Link(citation, target, found.entry, span=_span(citation, i)))
             last = (found.entry, citation.span.end)
         elif _report(citation, item, found, mla):
-            why = found.why
+            why, near = found.why, found.near
             named = named_title(_before(text, citation), doc.entries)
             if named is not None:
                 title = _short(named.title or "")
                 why += f"; the sentence names '{title}', {_source(named).label()}"
+                near = (named, *[e for e in near if e is not named])
             span = _span(citation, i)
-            links.append(Link(citation, target, None, near=found.near, why=why, span=span))
+            links.append(Link(citation, target, None, near=near, why=why, span=span))
     return links
 
 
