@@ -314,3 +314,14 @@ def test_unused_entries_of_a_references_list_and_of_a_bibliography(tmp_path: Pat
         # an unresolved citation comes close to (Stueck 2002b) is reported.
         assert len(records) == expected, records
         assert any("Stueck 2002b" in r["message"] for r in records)
+
+
+def test_primary_and_secondary_source_lists() -> None:
+    text = (
+        "The papers hold it (Adams Papers 1790–1800, F2), and Chen agrees (Chen 2001, 9).\n\n"
+        "## Primary Sources\n\n"
+        "Adams Papers, 1780–1820. Box 2, Folder 4. Massachusetts Historical Society.\n\n"
+        "## Secondary Sources\n\n"
+        "Chen, Jian. 2001. *Mao's China*. UNC Press.\n"
+    )
+    assert [e for _, e in linked(text)] == ["Adams Papers", "Chen, Jian. "]

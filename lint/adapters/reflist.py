@@ -91,10 +91,13 @@ _LIST_PARTS = re.compile(
 
 def trim_sections(text: str, flavor: str, found: list[Section]) -> list[Section]:
     """A reference section ends at a sub-heading that names no kind of source: `### Images`
-    after a bibliography holds picture credits, not references."""
+    after a bibliography holds picture credits, not references. A section nested in
+    another is part of it."""
     inside = headings(text, flavor)
-    out = []
+    out: list[Section] = []
     for section in found:
+        if any(o.start <= section.start < o.end for o in out):
+            continue  # "### Primary Sources" under "## References": one list, read once
         end = section.end
         if section.kind == "references":
             for heading in inside:
