@@ -291,8 +291,9 @@ def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     numeric = [c for c in doc.citations if c.style == "numeric"]
     keyed = [c for c in doc.citations if c.style == "key"]
+    listed = _listed_names(doc)
     author_date = [
-        c for c in doc.citations if c.style == "author-date" and _names_listed_author(doc, c)
+        c for c in doc.citations if c.style == "author-date" and _names_listed_author(listed, c)
     ]
     styles = {"numeric": numeric, "author-date": author_date, "key": keyed}
     present = {name: cites for name, cites in styles.items() if cites}
@@ -311,10 +312,13 @@ def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-def _names_listed_author(doc: Document, citation: Citation) -> bool:
-    surnames = {
+def _listed_names(doc: Document) -> set[str]:
+    return {
         part.strip(",.").casefold() for e in doc.entries for a in e.authors for part in a.split()
     }
+
+
+def _names_listed_author(listed: set[str], citation: Citation) -> bool:
     return bool(citation.year) and any(
-        a.split()[0].casefold() in surnames for a in citation.authors if a.split()
+        a.split()[0].casefold() in listed for a in citation.authors if a.split()
     )

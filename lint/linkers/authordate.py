@@ -124,6 +124,7 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
             for i, t in enumerate(c.targets)
         ]
     table = sources(doc)
+    index = _Index(table)
     parsed = [(c, i, t, parse_item(t)) for c in citations for i, t in enumerate(c.targets)]
     mla = _mla(parsed)
     text = doc.prose or doc.text
@@ -139,7 +140,7 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
                 last = (entry, citation.span.end)
             continue
         found = _by_house(citation, item, table) or resolve(
-            item, table, _before(text, citation), brackets=citation.form == "bracket"
+            item, index, _before(text, citation), brackets=citation.form == "bracket"
         )
         if found.entry is not None:
             links.append(Link(citation, target, found.entry, span=_span(citation, i)))
@@ -199,13 +200,15 @@ class Resolution:
 
 
 def resolve(
-    item: Item, table: list[_Source], context: str = "", *, brackets: bool = False
+    item: Item, table: list[_Source] | _Index, context: str = "", *, brackets: bool = False
 ) -> Resolution:
     """Match one parsed item against the list; `context` is the sentence before it, which
     may name the author of a title-only citation."""
     written = item.head if item.year is not None else item.text
     shown = f"[{written}]" if brackets else f"({written})"
-    by_name = _by_name(item, table)
+    index = table if isinstance(table, _Index) else _Index(table)
+    table = index.table
+    by_name = _by_name(item, index)
     attempts: list[tuple[str, list[_Source]]] = [("name", by_name)] if by_name else []
     if item.title:
         attempts.append(("title", _by_title(item.title, table)))
@@ -250,23 +253,36 @@ def resolve(
     return _near_miss(item, table, shown)
 
 
-def _by_name(item: Item, table: list[_Source]) -> list[_Source]:
+class _Index:
+    """The list's sources by the first author's family name and by the first word of a
+    name written without a comma, built once per document."""
+
+    def __init__(self, table: list[_Source]) -> None:
+        self.table = table
+        self.by_family: dict[str, list[_Source]] = {}
+        self.by_lead: dict[str, list[_Source]] = {}
+        for source in table:
+            for family in source.families[:1]:
+                self.by_family.setdefault(family, []).append(source)
+            if source.lead:
+                self.by_lead.setdefault(source.lead, []).append(source)
+
+
+def _by_name(item: Item, index: _Index) -> list[_Source]:
     if not item.names:
         return []
     first = item.names[0]
     wanted = family_names((first,))
     name_words = set(words(first))
-    found = []
-    for source in table:
-        if not source.families and not source.author_words:
-            continue
-        lead = source.families[:1]
-        if (
-            (wanted and set(lead) & wanted)
-            or (len(name_words) > 1 and name_words <= source.author_words)
-            or (source.lead and source.lead in wanted)
-        ):
-            found.append(source)
+    hits: dict[int, _Source] = {}
+    for family in wanted:
+        for source in index.by_family.get(family, []) + index.by_lead.get(family, []):
+            hits[id(source)] = source
+    if len(name_words) > 1:  # a corporate author: every word of it in the entry's author
+        for source in index.table:
+            if name_words <= source.author_words:
+                hits[id(source)] = source
+    found = [s for s in index.table if id(s) in hits]
     if len(item.names) > 1 and not item.et_al and len(found) > 1:
         second = family_names((item.names[1],))
         both = [s for s in found if second & set(s.families[1:])]
