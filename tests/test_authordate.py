@@ -325,3 +325,25 @@ def test_primary_and_secondary_source_lists() -> None:
         "Chen, Jian. 2001. *Mao's China*. UNC Press.\n"
     )
     assert [e for _, e in linked(text)] == ["Adams Papers", "Chen, Jian. "]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "fires"),
+    [
+        ("The war ended in a truce in 1953 (Stueck 1947, 12).", True),
+        ("In June 1950 the war began (Stueck 1947).", True),
+        ("The war began in 1950 (Stueck 2002, 12).", False),
+        ("Cumings 1981 and Stueck 1993 disagree (Stueck 1947).", False),
+        ("As of August 2015, the book is still read (Stueck 1947).", False),
+    ],
+)
+def test_src001_for_author_date(tmp_path: Path, sentence: str, fires: bool) -> None:
+    path = tmp_path / "essay.md"
+    path.write_text(
+        f"{sentence}\n\n## References\n\n"
+        "Stueck, William. 1947. *A Study*. Princeton: PUP.\n\n"
+        "Stueck, William. 2002. *Rethinking the Korean War*. Princeton: PUP.\n",
+        encoding="utf-8",
+    )
+    codes = {r["code"] for r in findings(["--isolated", "--select", "SRC001", str(path)])}
+    assert ("SRC001" in codes) is fires
