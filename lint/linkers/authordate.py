@@ -3,7 +3,7 @@
 Each item of a citation (`Stueck 2002a`, `Friedman, *Logic* 35`, `247`) is matched by
 normalised family name (accents, case and particles folded), then by year and suffix, or
 by short title where one author has several works. A page-only `(247)` belongs to the
-author named just before it in its sentence, or else to the source cited last. When an
+author named in its sentence or the one before, or else to the source cited last. When an
 item matches nothing, rapidfuzz finds what comes close, and the link says in words what
 differs ("the list has Foucault 1988", "'Lardieri 2017' is spelt differently").
 
