@@ -36,6 +36,9 @@ class Link:
     # False when the citation could not be checked (no list or bibliography to check it
     # against): such links are neither resolved nor unresolved.
     checked: bool = True
+    # What is wrong with a doubtful link, for the rule that reports it: "ambiguous-ibid",
+    # "orphan", "ambiguous", "mismatch" (notes). Empty when nothing is.
+    problem: str = ""
 
 
 Linker = Callable[[Document, Sequence[Citation]], list[Link]]
@@ -44,6 +47,7 @@ Linker = Callable[[Document, Sequence[Citation]], list[Link]]
 LINKERS: dict[CitationStyle, str] = {
     "numeric": "label",
     "key": "label",
+    "note": "notes",
 }
 
 

@@ -1,0 +1,346 @@
+"""Chicago notes: each citation inside a footnote resolved to its source.
+
+A full note resolves to the bibliography entry of the same work when the manuscript has
+a bibliography, otherwise to itself (a synthetic entry of kind "note", shared by every
+later full citation of the same work). A short form resolves to the bibliography entry
+or to the earlier full note it abbreviates; Ibid. to whatever the citation before it
+resolved to. Notes are taken in the order the reader meets them: a footnote where it is
+first referenced, an inline note where it stands.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from citeaudit.link import Link
+from citeaudit.model import Citation, Document, Entry, Field, Note
+from citeaudit.normalize import family_names, fold, words
+
+
+@dataclass
+class _Work:
+    entry: Entry
+    citation: Citation  # its first full citation
+    families: set[str]
+    title: list[str]
+    year: str | None
+
+
+@dataclass
+class _State:
+    doc: Document
+    bib: list[_Work]
+    works: list[_Work] = field(default_factory=list)
+    # Full citations still to come, for a short form that comes before its full note.
+    later: list[Citation] = field(default_factory=list)
+
+
+def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
+    by_note: dict[str, list[Citation]] = defaultdict(list)
+    for citation in citations:
+        by_note[citation.note_label or ""].append(citation)
+    bib = [_work_of_entry(e) for e in doc.entries] if doc.list_style == "unnumbered" else []
+    state = _State(doc, [w for w in bib if w.families or w.title])
+    ordered = reading_order(doc)
+    state.later = [c for n in ordered for c in by_note.get(n.label, []) if c.kind == "full"]
+    links: list[Link] = []
+    previous: tuple[Note, list[Link]] | None = None
+    for note in ordered:
+        here: list[Link] = []
+        for citation in by_note.get(note.label, []):
+            if citation.kind == "ibid":
+                found = _ibid(citation, here, previous)
+            elif citation.kind in ("full", "letter"):
+                if citation in state.later:
+                    state.later.remove(citation)
+                found = _full(state, citation)
+            else:
+                found = _short(state, citation)
+            here.append(found)
+        links += here
+        previous = (note, here)
+    return links
+
+
+def reading_order(doc: Document) -> list[Note]:
+    """Notes as numbered in the output: a labelled note at its first reference (pandoc
+    numbers notes so), an inline or colon-less note where it stands; notes never
+    referenced last, in the order they are defined."""
+    first: dict[str, int] = {}
+    for ref in doc.note_refs:
+        first.setdefault(ref.label, ref.span.start)
+    seen: set[str] = set()
+    keyed: list[tuple[int, int, Note]] = []
+    for note in doc.notes:
+        if note.label in seen:
+            continue  # a label defined twice: the first definition is the note
+        seen.add(note.label)
+        if note.inline or note.malformed:
+            keyed.append((0, note.span.start, note))
+        elif note.label in first:
+            keyed.append((0, first[note.label], note))
+        else:
+            keyed.append((1, note.span.start, note))
+    return [n for _, _, n in sorted(keyed, key=lambda k: (k[0], k[1]))]
+
+
+def _ibid(citation: Citation, here: list[Link], previous: tuple[Note, list[Link]] | None) -> Link:
+    if here:
+        return _follow(citation, here[-1])
+    if previous is None:
+        return Link(
+            citation,
+            "Ibid.",
+            None,
+            why="Ibid. in the first note has no earlier citation to refer back to",
+            span=citation.span,
+            problem="ambiguous-ibid",
+        )
+    note, before = previous
+    sources = [f for f in before if f.entry is not None or f.problem == "ambiguous"]
+    if len(before) == 1:
+        return _follow(citation, before[0])
+    if not before:
+        # The note before cites nothing this parser can read: say so, never guess.
+        return Link(
+            citation,
+            "Ibid.",
+            None,
+            why=f"Ibid. follows note [^{note.label}], in which no citation could be read",
+            span=citation.span,
+            checked=False,
+        )
+    names = "; ".join(f.citation.targets[0] for f in before[:3])
+    return Link(
+        citation,
+        "Ibid.",
+        None,
+        near=tuple(f.entry for f in sources if f.entry is not None),
+        why=(
+            f"Ibid. follows note [^{note.label}], which cites {len(before)} sources "
+            f"({names}): it cannot tell which one it means"
+        ),
+        span=citation.span,
+        problem="ambiguous-ibid",
+    )
+
+
+def _follow(citation: Citation, antecedent: Link) -> Link:
+    return Link(
+        citation,
+        "Ibid.",
+        antecedent.entry,
+        near=antecedent.near,
+        why=antecedent.why if antecedent.entry is None else "",
+        span=citation.span,
+        checked=antecedent.checked,
+        problem="" if antecedent.entry is not None else antecedent.problem,
+    )
+
+
+def _full(state: _State, citation: Citation) -> Link:
+    families = _families(citation.authors)
+    title = words(citation.title or "")
+    target = citation.targets[0]
+    if citation.kind == "letter":  # a document complete in itself; nothing abbreviates it
+        return Link(citation, target, _synthetic(citation), span=citation.span)
+    for work in state.bib:
+        if _same_work(families, title, work):
+            state.works.append(_Work(work.entry, citation, families, title, citation.year))
+            return Link(citation, target, work.entry, span=citation.span)
+    for work in state.works:
+        if _same_work(families, title, work):
+            return Link(citation, target, work.entry, span=citation.span)
+    entry = _synthetic(citation)
+    state.works.append(_Work(entry, citation, families, title, citation.year))
+    return Link(citation, target, entry, span=citation.span)
+
+
+def _same_work(families: set[str], title: list[str], work: _Work) -> bool:
+    if families and work.families and not families & work.families:
+        return False
+    if not title or not work.title:
+        return False
+    # Two full citations (or a note and an entry) of one work: the same title, perhaps
+    # with or without its subtitle.
+    shorter, longer = sorted((title, work.title), key=len)
+    return longer[: len(shorter)] == shorter and (len(shorter) >= 2 or len(longer) == 1)
+
+
+def _title_fits(short: list[str], full: list[str]) -> bool:
+    """A short title is the full title's main words, cut down: most of its words are in
+    the full title, and its first word opens it or comes early."""
+    if not short or not full:
+        return False
+    inside = sum(1 for w in short if w in full)
+    return inside >= max(1, round(0.8 * len(short))) and short[0] in full[:4]
+
+
+def _short(state: _State, citation: Citation) -> Link:
+    families = _families(citation.authors)
+    title = words(citation.title or "")
+    target = citation.targets[0]
+    for pool, source in ((state.bib, "bibliography"), (state.works, "notes")):
+        found = _match_short(state, citation, families, title, pool, source)
+        if found is not None:
+            return found
+    later = next(
+        (c for c in state.later if _same_work(families, title, _pseudo(c)) or _author_only(families, title, c)),
+        None,
+    )
+    where = f"; its full citation comes later, in note [^{later.note_label}]" if later else ""
+    return Link(
+        citation,
+        target,
+        None,
+        why=(
+            f"short form '{target}' has no earlier full citation and no bibliography "
+            f"entry{where}"
+        ),
+        span=citation.span,
+        problem="orphan",
+    )
+
+
+def _author_only(families: set[str], title: list[str], c: Citation) -> bool:
+    return not title and bool(families & _families(c.authors))
+
+
+def _pseudo(c: Citation) -> _Work:
+    return _Work(_synthetic(c), c, _families(c.authors), words(c.title or ""), c.year)
+
+
+def _match_short(
+    state: _State,
+    citation: Citation,
+    families: set[str],
+    title: list[str],
+    pool: list[_Work],
+    source: str,
+) -> Link | None:
+    target = citation.targets[0]
+    distinct = _distinct(pool)
+    by_author = [w for w in distinct if families and families & w.families]
+    by_title = [w for w in distinct if title and _title_fits(title, w.title)]
+    if families and title:
+        both = [w for w in by_author if w in by_title]
+        if both:
+            return _year_checked(citation, both[0], source)
+        if len(by_title) == 1 and not by_author:
+            work = by_title[0]
+            return _mismatch(
+                citation,
+                work,
+                f"short form '{target}' names {_names(citation.authors)}, but "
+                f"{_where(work, source)} has {_names(work.citation.authors or work.entry.authors)}",
+            )
+        if len(by_author) == 1 and not by_title:
+            work = by_author[0]
+            return _mismatch(
+                citation,
+                work,
+                f"short title '{citation.title}' does not match the title "
+                f"'{work.entry.title or work.citation.title}' of {_where(work, source)}",
+            )
+        return None
+    if title:  # a title-only short form: `*Joseph Mazzini,* xi`
+        return _year_checked(citation, by_title[0], source) if len(by_title) == 1 else None
+    if citation.year:
+        dated = [w for w in by_author if w.year == citation.year]
+        if len(dated) == 1:
+            return Link(citation, target, dated[0].entry, span=citation.span)
+        if len(by_author) == 1 and not dated:
+            return _year_checked(citation, by_author[0], source)
+    if len(by_author) == 1:
+        return Link(citation, target, by_author[0].entry, span=citation.span)
+    if len(by_author) > 1:
+        listed = "; ".join(f"'{w.citation.title or w.entry.title}'" for w in by_author[:3])
+        return Link(
+            citation,
+            target,
+            None,
+            near=tuple(w.entry for w in by_author),
+            why=(
+                f"short form '{target}' fits {len(by_author)} works cited earlier "
+                f"({listed}): add the short title"
+            ),
+            span=citation.span,
+            problem="ambiguous",
+        )
+    return None
+
+
+def _distinct(pool: list[_Work]) -> list[_Work]:
+    seen: set[int] = set()
+    out = []
+    for work in pool:
+        if id(work.entry) not in seen:
+            seen.add(id(work.entry))
+            out.append(work)
+    return out
+
+
+def _year_checked(citation: Citation, work: _Work, source: str) -> Link:
+    if citation.year and work.year and citation.year != work.year:
+        return _mismatch(
+            citation,
+            work,
+            f"short form '{citation.targets[0]}' has year {citation.year}, but "
+            f"{_where(work, source)} has {work.year}",
+        )
+    return Link(citation, citation.targets[0], work.entry, span=citation.span)
+
+
+def _mismatch(citation: Citation, work: _Work, why: str) -> Link:
+    return Link(
+        citation,
+        citation.targets[0],
+        work.entry,
+        why=why,
+        span=citation.span,
+        problem="mismatch",
+    )
+
+
+def _where(work: _Work, source: str) -> str:
+    if source == "bibliography":
+        return "its bibliography entry"
+    return f"the full citation in note [^{work.citation.note_label}]"
+
+
+def _names(authors: tuple[str, ...]) -> str:
+    return " and ".join(f"'{a}'" for a in authors[:2]) or "no author"
+
+
+def _families(authors: tuple[str, ...]) -> set[str]:
+    found = family_names(tuple(a for a in authors if a))
+    # `Marx and Engels` in a short form: each is a family name already.
+    return {fold(f) for f in found}
+
+
+def _work_of_entry(entry: Entry) -> _Work:
+    return _Work(entry, _entry_citation(entry), _families(entry.authors), words(entry.title or ""), entry.year)
+
+
+def _entry_citation(entry: Entry) -> Citation:
+    return Citation(entry.span, "note", (entry.raw[:60],), entry.raw, authors=entry.authors, title=entry.title)
+
+
+def _synthetic(citation: Citation) -> Entry:
+    fields = {}
+    if citation.title:
+        fields["title"] = Field(citation.title, citation.span)
+    if citation.year:
+        fields["year"] = Field(citation.year, citation.span)
+    return Entry(
+        span=citation.span,
+        label=None,
+        raw=citation.raw,
+        fields=fields,
+        authors=citation.authors,
+        kind="note",
+        entry_type=citation.kind,
+        path=citation.path,
+    )
