@@ -237,7 +237,7 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     sentences = sentence_bounds("".join(flat))
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
-    notes_style = bool(doc.note_refs) and not doc.citations
+    notes_style = bool(doc.note_refs) and all(c.style == "note" for c in doc.citations)
     for start, end in paragraph_bounds(text):
         for q_start, q_end in _quotations(text, start, end):
             quoted = text[q_start + 1 : q_end - 1]

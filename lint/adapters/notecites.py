@@ -40,7 +40,14 @@ _NAMES = (
 _ROLE = r"(?:,?\s+(?:ed|eds|trans|comp|comps)\.(?:\s+by)?)?"
 # Short forms name one to three family names: "Popkin", "Marx and Engels", "Green and Troup".
 _SURNAME = r"(?:(?:van|von|de|du|Van|Von|De|Du)\s+)?[A-Z][\w'’\-]+"
-_SURNAMES = rf"(?P<names>{_SURNAME}(?:(?:,\s*|\s+)(?:and\s+|&\s+)?{_SURNAME}){{0,2}}(?:\s+et\s+al\.)?)"
+_SURNAMES = (
+    rf"(?P<names>(?!(?:The|A|An)\b){_SURNAME}(?:,?\s+(?:and|&)\s+{_SURNAME}){{0,2}}"
+    r"(?:\s+et\s+al\.)?)"
+)
+# Students write `Marx Engels 2014, 16`: names side by side, only when a year follows.
+_SURNAMES_DATED = (
+    rf"(?P<dnames>(?!(?:The|A|An)\b){_SURNAME}(?:(?:,?\s+(?:and|&))?\s+{_SURNAME}){{0,2}})"
+)
 
 _PAGES_ITEM = r"(?:[\dxivlcXIVLC]+(?:\s*[-–—]+\s*[\dxivlcXIVLC?]+)?)"
 _LOCATOR = (
@@ -53,7 +60,9 @@ _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
-_DATE = rf"(?:{_MONTH}\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}\s+{_MONTH},?\s+{_YEAR}|{_MONTH},?\s+{_YEAR})"
+_DATE = (
+    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+{_YEAR}|\d{{1,2}}\s+{_MONTH},?\s+{_YEAR}|{_MONTH},?\s+{_YEAR})"
+)
 _PUBINFO = re.compile(rf"\([^()]*\b{_YEAR}[a-z]?\b[^()]*\)|\b{_YEAR}\b|{_DATE}")
 
 _IBID = re.compile(
@@ -65,7 +74,9 @@ _LETTER = re.compile(
     rf",\s*(?P<date>{_DATE}|\d{{1,2}}\s+{_MONTH}\s+{_YEAR})\b"
 )
 # `Surname, 71.`, `Marx and Engels 2014, 30.`, `Thompson, ??.`
-_SHORT_BARE = re.compile(rf"^{_SURNAMES}(?:,?\s+(?P<year>{_YEAR}[a-z]?))?,\s*{_LOCATOR}\s*\.?$")
+_SHORT_BARE = re.compile(
+    rf"^(?:{_SURNAMES_DATED},?\s+(?P<year>{_YEAR}[a-z]?)|{_SURNAMES}),\s*{_LOCATOR}\s*\.?$"
+)
 # Titles: *italic*, _italic_, \emph{} and \textit{}, "quoted", “quoted”, ``quoted''.
 _TITLE = re.compile(
     r"(?<![*\w])\*(?!\s|\*)(?P<a>[^*]+?)(?<!\s)\*(?!\*)"
@@ -203,7 +214,7 @@ def _parse(text: str) -> Parsed | None:
     if m:
         return Parsed(
             "short",
-            authors=_split_names(m.group("names")),
+            authors=_split_names(m.group("names") or m.group("dnames")),
             year=m.group("year"),
             locator=_clean_loc(m.group("loc")),
         )

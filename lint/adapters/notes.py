@@ -10,7 +10,9 @@ from citeaudit.model import LineIndex, Note
 _DEFINITION = re.compile(r"^ {0,3}\[\^(?P<label>[^\]]+)\]:[ \t]*", re.M)
 # A definition written without its colon: `[^1] text` at the start of a line.
 _NO_COLON = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\][ \t]+(?=[A-Z\"“'‘_*])", re.M)
-_NEXT_BLOCK = re.compile(r"\n[ \t]*\r?\n(?=\S)")
+# An unindented block, or a Markdown link reference definition (`  [label]: url`), ends
+# a note.
+_NEXT_BLOCK = re.compile(r"\n[ \t]*\r?\n(?=\S|[ \t]{1,3}\[[^\]^][^\]]*\]:)")
 
 
 def definitions(text: str, index: LineIndex) -> list[Note]:

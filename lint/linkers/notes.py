@@ -10,9 +10,11 @@ first referenced, an inline note where it stands.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 from citeaudit.link import Link
 from citeaudit.model import Citation, Document, Entry, Field, Note
@@ -35,6 +37,9 @@ class _State:
     works: list[_Work] = field(default_factory=list)
     # Full citations still to come, for a short form that comes before its full note.
     later: list[Citation] = field(default_factory=list)
+    # The folded text of the notes read so far: a full citation this parser could not
+    # read is still there, and a short form that finds its words there is no orphan.
+    read: list[tuple[str, str]] = field(default_factory=list)
 
 
 def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
@@ -61,6 +66,7 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
             here.append(found)
         links += here
         previous = (note, here)
+        state.read.append((note.label, fold(note.text)))
     return links
 
 
@@ -163,6 +169,8 @@ def _same_work(families: set[str], title: list[str], work: _Work) -> bool:
         return False
     if not title or not work.title:
         return False
+    if not (families and work.families):  # authorless: the title is all there is
+        return title == work.title
     # Two full citations (or a note and an entry) of one work: the same title, perhaps
     # with or without its subtitle.
     shorter, longer = sorted((title, work.title), key=len)
@@ -186,8 +194,36 @@ def _short(state: _State, citation: Citation) -> Link:
         found = _match_short(state, citation, families, title, pool, source)
         if found is not None:
             return found
+    known = [w for w in state.bib + state.works if families & w.families]
+    if not families or known:
+        # A title alone, or a new title of an author cited before (a speech in a
+        # collection cited in full, a chapter of an edited book): too little to call
+        # the short form an orphan.
+        return Link(
+            citation,
+            target,
+            None,
+            why=f"short form '{target}' matches no earlier full citation by title",
+            span=citation.span,
+            checked=False,
+        )
+    unread = _in_earlier_text(state, citation)
+    if unread is not None:
+        return Link(
+            citation,
+            target,
+            None,
+            why=f"short form '{target}' seems to abbreviate note [^{unread}], whose "
+            "citation could not be read",
+            span=citation.span,
+            checked=False,
+        )
     later = next(
-        (c for c in state.later if _same_work(families, title, _pseudo(c)) or _author_only(families, title, c)),
+        (
+            c
+            for c in state.later
+            if _same_work(families, title, _pseudo(c)) or _author_only(families, title, c)
+        ),
         None,
     )
     where = f"; its full citation comes later, in note [^{later.note_label}]" if later else ""
@@ -196,12 +232,26 @@ def _short(state: _State, citation: Citation) -> Link:
         target,
         None,
         why=(
-            f"short form '{target}' has no earlier full citation and no bibliography "
-            f"entry{where}"
+            f"short form '{target}' has no earlier full citation and no bibliography entry{where}"
         ),
         span=citation.span,
         problem="orphan",
     )
+
+
+def _in_earlier_text(state: _State, citation: Citation) -> str | None:
+    """The label of an earlier note whose text names the short form's author and holds
+    its title's words, read as plain text."""
+    names = [fold(a) for a in citation.authors]
+    title = words(citation.title or "")
+    for label, text in reversed(state.read):
+        if names and not all(re.search(rf"\b{re.escape(n)}\b", text) for n in names):
+            continue
+        if title and not all(w in text for w in title):
+            continue
+        if names or title:
+            return label
+    return None
 
 
 def _author_only(families: set[str], title: list[str], c: Citation) -> bool:
@@ -228,7 +278,7 @@ def _match_short(
         both = [w for w in by_author if w in by_title]
         if both:
             return _year_checked(citation, both[0], source)
-        if len(by_title) == 1 and not by_author:
+        if len(by_title) == 1 and not by_author and (len(title) >= 2 or title == by_title[0].title):
             work = by_title[0]
             return _mismatch(
                 citation,
@@ -236,8 +286,14 @@ def _match_short(
                 f"short form '{target}' names {_names(citation.authors)}, but "
                 f"{_where(work, source)} has {_names(work.citation.authors or work.entry.authors)}",
             )
-        if len(by_author) == 1 and not by_title:
+        if (
+            len(by_author) == 1
+            and not by_title
+            and _resembles(citation.title, work_title(by_author[0]))
+        ):
             work = by_author[0]
+            if _in_earlier_text(state, citation) is not None:
+                return None  # the title is in an earlier note this parser could not read
             return _mismatch(
                 citation,
                 work,
@@ -270,6 +326,16 @@ def _match_short(
             problem="ambiguous",
         )
     return None
+
+
+def work_title(work: _Work) -> str:
+    return work.entry.title or work.citation.title or ""
+
+
+def _resembles(short: str | None, full: str) -> bool:
+    """A short title that is a garbled form of the full one, not another work's title."""
+    a, b = fold(short or ""), fold(full)
+    return bool(a and b) and SequenceMatcher(None, a, b[: len(a) + 10]).ratio() >= 0.6
 
 
 def _distinct(pool: list[_Work]) -> list[_Work]:
@@ -321,11 +387,19 @@ def _families(authors: tuple[str, ...]) -> set[str]:
 
 
 def _work_of_entry(entry: Entry) -> _Work:
-    return _Work(entry, _entry_citation(entry), _families(entry.authors), words(entry.title or ""), entry.year)
+    return _Work(
+        entry,
+        _entry_citation(entry),
+        _families(entry.authors),
+        words(entry.title or ""),
+        entry.year,
+    )
 
 
 def _entry_citation(entry: Entry) -> Citation:
-    return Citation(entry.span, "note", (entry.raw[:60],), entry.raw, authors=entry.authors, title=entry.title)
+    return Citation(
+        entry.span, "note", (entry.raw[:60],), entry.raw, authors=entry.authors, title=entry.title
+    )
 
 
 def _synthetic(citation: Citation) -> Entry:
