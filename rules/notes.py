@@ -26,7 +26,7 @@ def undefined_note(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Add `[^12]: ...` with the source, or fix the label.
     """
-    defined = {note.label for note in doc.notes if not note.inline}
+    defined = {note.label for note in doc.notes if not note.inline and not note.malformed}
     for ref in doc.note_refs:
         if ref.label not in defined:
             yield ctx.diagnostic(

@@ -46,7 +46,8 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
     by_note: dict[str, list[Citation]] = defaultdict(list)
     for citation in citations:
         by_note[citation.note_label or ""].append(citation)
-    bib = [_work_of_entry(e) for e in doc.entries] if doc.list_style == "unnumbered" else []
+    listed = doc.list_style == "unnumbered" or (doc.list_style == "numbered" and not doc.notes_list)
+    bib = [_work_of_entry(e) for e in doc.entries] if listed else []
     state = _State(doc, [w for w in bib if w.families or w.title])
     ordered = reading_order(doc)
     state.later = [c for n in ordered for c in by_note.get(n.label, []) if c.kind == "full"]
