@@ -41,8 +41,8 @@ _ROLE = r"(?:,?\s+(?:ed|eds|trans|comp|comps)\.(?:\s+by)?)?"
 # Short forms name one to three family names: "Popkin", "Marx and Engels", "Green and Troup".
 _SURNAME = r"(?:(?:van|von|de|du|Van|Von|De|Du)\s+)?[A-Z][\w'’\-]+"
 _SURNAMES = (
-    rf"(?P<names>(?!(?:The|A|An)\b){_SURNAME}(?:,?\s+(?:and|&)\s+{_SURNAME}){{0,2}}"
-    r"(?:\s+et\s+al\.)?)"
+    rf"(?P<names>(?!(?:The|A|An)\b){_SURNAME}(?:(?:,\s+(?:and\s+|&\s+)?|\s+(?:and|&)\s+)"
+    rf"{_SURNAME}){{0,3}}(?:,?\s+et\s+al\.)?)"
 )
 # Students write `Marx Engels 2014, 16`: names side by side, only when a year follows.
 _SURNAMES_DATED = (
@@ -69,8 +69,10 @@ _IBID = re.compile(
     rf"^(?P<word>ibid|id)\.?(?:\s*(?:,|at)\s*{_LOCATOR})?[.,]?$",
     re.I,
 )
+_SUFFIX = r"(?:,?\s+(?:Jr|Sr)\.|,?\s+(?:II|III|IV)\b)?,?"
 _LETTER = re.compile(
-    rf"^(?P<from>{_NAME}|[A-Z]{{2,6}})\s+to\s+(?:{_NAME}|[A-Z]{{2,6}}|the\s+[\w\s]+?)"
+    rf"^(?P<from>(?:{_NAME}|[A-Z]{{2,6}}){_SUFFIX})\s+to\s+"
+    rf"(?:(?:{_NAME}|[A-Z]{{2,6}}){_SUFFIX}|the\s+[\w\s]+?)"
     rf",\s*(?P<date>{_DATE}|\d{{1,2}}\s+{_MONTH}\s+{_YEAR})\b"
 )
 # `Surname, 71.`, `Marx and Engels 2014, 30.`, `Thompson, ??.`
@@ -94,7 +96,8 @@ _LEAD_IN = re.compile(
 _ABBREVIATION = re.compile(
     r"(?:\b(?:ed|eds|trans|vol|vols|no|nos|rev|pp|p|esp|cf|ca|c|jr|sr|mr|mrs|ms|dr|st|comp|"
     r"repr|rpt|ser|dept|univ|inc|co|ltd|al|n\.d|mass|conn|va|pa|ill|calif|tenn|ky|md|"
-    r"n\.y|u\.k|u\.s|d\.c|wash|ibid|id|qtd|chap|ch|fig|vs|viz|i\.e|e\.g)"
+    r"n\.y|u\.k|u\.s|d\.c|wash|ibid|id|qtd|chap|ch|fig|vs|viz|i\.e|e\.g|"
+    r"jan|feb|mar|apr|aug|sep|sept|oct|nov|dec)"
     r"|\b[A-Z])\.$",
     re.I,
 )
@@ -194,7 +197,9 @@ def _parse_clause(text: str) -> Iterator[tuple[int, Parsed]]:
             yield offset, parsed
             return
     # Commentary that introduces a full reference: "... include David Turley, *The ...*".
-    for m in re.finditer(r"\b(?:include|includes|including|is|are|by|in)\s+(?=[A-Z*_\"“])", text):
+    for m in re.finditer(
+        r"\b(?:include|includes|including|is|are|by|in|from)\s+(?=[A-Z*_\"“])", text
+    ):
         parsed = _parse(text[m.end() :].rstrip())
         if parsed is not None and parsed.kind == "full" and _has_pubinfo(text[m.end() :]):
             yield m.end(), parsed
@@ -218,10 +223,25 @@ def _parse(text: str) -> Parsed | None:
             year=m.group("year"),
             locator=_clean_loc(m.group("loc")),
         )
+    m = _ARCHIVAL.match(text)
+    if m:
+        return Parsed("full", title=m.group("title").strip(), year=m.group("year"))
     title = _TITLE.search(text)
     if title is not None:
         return _with_title(text, title)
     return _unmarked(text)
+
+
+_BY = re.compile(rf"^\s*(?:at\s+the\s+[^.,]*?\s+)?by\s+{_NAMES}(?:\s+with\s+.*)?\s*\.?$")
+# An archival folder: `Press Records - History of UNM Press,, 1940-1949, Box: 14.`
+_ARCHIVAL = re.compile(
+    rf"^(?P<title>[A-Z][^.;]*?),+\s*(?P<year>{_YEAR})(?:\s*[-–]\s*\d{{2,4}}|s)?,\s*"
+    r"(?:Box|Folder|Drawer|Carton|Item)\b"
+)
+_INSTITUTION = re.compile(
+    r"\b(?:University|College|Librar(?:y|ies)|Collections?|Press|Society|Office|Records|"
+    r"Archives?|Museum|Department|Digital|Historical|Board|Center|Institute)\b"
+)
 
 
 def _with_title(text: str, title: re.Match[str]) -> Parsed | None:
@@ -230,13 +250,17 @@ def _with_title(text: str, title: re.Match[str]) -> Parsed | None:
     name = _title_text(title)
     locator = _end_locator(after)
     if not before:
+        # A student's `*Miracle on the Mesa* by William E. Davis`: the work, named.
+        by = _BY.match(after)
+        if by:
+            return Parsed("full", authors=_split_names(by.group("names")), title=name)
         # An authorless work: a newspaper piece or a title with its publication facts.
         if _has_pubinfo(after):
             return Parsed("full", title=name, year=_year(after), locator=locator)
         if _only_locator(after):
             return Parsed("short", title=name, locator=locator)
         return None
-    full_names = re.fullmatch(rf"{_NAMES}{_ROLE}[.,]?", before)
+    full_names = re.fullmatch(rf"{_NAMES}{_ROLE}[.,]?(?:\s+{_YEAR}[a-z]?\.)?", before)
     short_names = re.fullmatch(rf"{_SURNAMES}{_ROLE},?", before)
     if short_names and not _has_pubinfo(after) and (_only_locator(after) or not after.strip(" .,")):
         return Parsed(
@@ -264,7 +288,7 @@ def _unmarked(text: str) -> Parsed | None:
     m = _UNMARKED.match(text)
     if not m or not _has_pubinfo(text[m.end("names") :]):
         return None
-    if not _has_given_name(m.group("names")):
+    if not _has_given_name(m.group("names")) or _INSTITUTION.search(m.group("names")):
         return None
     after = text[m.end() :]
     return Parsed(
@@ -295,6 +319,8 @@ _ONLY_LOCATOR = re.compile(rf"^\s*[,.]?\s*(?:in\s+\S.*?[,\s]\s*)?{_LOCATOR}?\s*\
 
 
 def _end_locator(after: str) -> str | None:
+    if re.search(rf"{_DATE}\s*\.?\s*$", after):
+        return None  # `The New York Times, October 4, 1991.`: a date, not a page
     m = _END_LOCATOR.search(after)
     return _clean_loc(m.group("loc")) if m else None
 

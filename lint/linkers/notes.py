@@ -48,7 +48,7 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
         by_note[citation.note_label or ""].append(citation)
     listed = doc.list_style == "unnumbered" or (doc.list_style == "numbered" and not doc.notes_list)
     bib = [_work_of_entry(e) for e in doc.entries] if listed else []
-    state = _State(doc, [w for w in bib if w.families or w.title])
+    state = _State(doc, bib)
     ordered = reading_order(doc)
     state.later = [c for n in ordered for c in by_note.get(n.label, []) if c.kind == "full"]
     links: list[Link] = []
@@ -153,10 +153,12 @@ def _full(state: _State, citation: Citation) -> Link:
     target = citation.targets[0]
     if citation.kind == "letter":  # a document complete in itself; nothing abbreviates it
         return Link(citation, target, _synthetic(citation), span=citation.span)
-    for work in state.bib:
-        if _same_work(families, title, work):
-            state.works.append(_Work(work.entry, citation, families, title, citation.year))
-            return Link(citation, target, work.entry, span=citation.span)
+    match = next((w for w in state.bib if _same_work(families, title, w)), None)
+    if match is None:
+        match = next((w for w in state.bib if _in_raw(citation, families, title, w)), None)
+    if match is not None:
+        state.works.append(_Work(match.entry, citation, families, title, citation.year))
+        return Link(citation, target, match.entry, span=citation.span)
     for work in state.works:
         if _same_work(families, title, work):
             return Link(citation, target, work.entry, span=citation.span)
@@ -176,6 +178,17 @@ def _same_work(families: set[str], title: list[str], work: _Work) -> bool:
     # with or without its subtitle.
     shorter, longer = sorted((title, work.title), key=len)
     return longer[: len(shorter)] == shorter and (len(shorter) >= 2 or len(longer) == 1)
+
+
+def _in_raw(citation: Citation, families: set[str], title: list[str], work: _Work) -> bool:
+    """An entry whose fields were not parsed (`*Miracle on the Mesa* by William E. Davis`,
+    an archival folder): the note's title words, names and year are all in its text."""
+    if work.title and work.families:
+        return False
+    raw = words(work.entry.raw, keep_stop_words=True)
+    if len(title) < 2 or not all(w in raw for w in title) or not families <= set(raw):
+        return False
+    return not citation.year or citation.year in work.entry.raw
 
 
 def _title_fits(short: list[str], full: list[str]) -> bool:
