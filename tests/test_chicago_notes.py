@@ -44,7 +44,7 @@ def test_every_form_is_read_and_linked(tmp_path: Path) -> None:
         ("short", "Marsden, Fundamentalism", True),
         ("short", "Carpenter, Revive Us Again", True),
         ("full", "Sir Robert Peel at Tamworth", True),
-        ("letter", "WLG, WLG to HEG, August 12, 1867", True),
+        ("letter", "WLG to HEG, August 12, 1867", True),
         ("short", "Marsden, Fundamentalism", True),
         ("full", "Rothstein, Richard, The Color of Law", True),
     ]

@@ -72,7 +72,8 @@ _IBID = re.compile(
 _SUFFIX = r"(?:,?\s+(?:Jr|Sr)\.|,?\s+(?:II|III|IV)\b)?,?"
 _LETTER = re.compile(
     rf"^(?P<from>(?:{_NAME}|[A-Z]{{2,6}}){_SUFFIX})\s+to\s+"
-    rf"(?:(?:{_NAME}|[A-Z]{{2,6}}){_SUFFIX}|the\s+[\w\s]+?)"
+    rf"(?:(?:{_NAME}|[A-Z]{{2,6}}){_SUFFIX}(?:\s+and\s+(?:{_NAME}|[A-Z]{{2,6}}){_SUFFIX})?"
+    r"|the\s+[\w\s]+?)"
     rf",\s*(?P<date>{_DATE}|\d{{1,2}}\s+{_MONTH}\s+{_YEAR})\b"
 )
 # `Surname, 71.`, `Marx and Engels 2014, 30.`, `Thompson, ??.`
@@ -155,7 +156,11 @@ def _inside(pos: int, spans: list[tuple[int, int]]) -> bool:
     return any(s < pos < e for s, e in spans)
 
 
-_CUT = re.compile(r";\s*|(?<=[.?!])[\"”’*_]*\s+(?=[\"“‘*_]?[A-Z0-9])")
+# `;` or a sentence end; the closing marks of a title that ends there (`*Club;*`,
+# `*Wrought.*`) stay with the clause before.
+_CUT = re.compile(
+    r"(?P<semi>;)(?P<m1>[*_]?)\s*|(?<=[.?!])(?P<m2>[\"”’*_]*)\s+(?=[\"“‘*_]?[A-Z0-9])"
+)
 # A bibliography-style note puts full stops after the names and the year: `Rothstein,
 # Richard. 2018. The Color of Law.` Those stops do not end the citation.
 _OPENING = re.compile(rf"{_NAMES}{_ROLE}\.(?:\s+{_YEAR}[a-z]?\.)?")
@@ -164,18 +169,39 @@ _OPENING = re.compile(rf"{_NAMES}{_ROLE}\.(?:\s+{_YEAR}[a-z]?\.)?")
 def _clauses(body: str, protected: list[tuple[int, int]]) -> Iterator[Clause]:
     pos = len(body) - len(body.lstrip())
     for m in _CUT.finditer(body):
-        if _inside(m.start(), protected):
+        # A cut after a title's closing mark (`*What Hath God Wrought.* For ...`) is
+        # outside the title.
+        marks = len(m.group("m1") or m.group("m2") or "")
+        # `*Club;*`: the `;` sits inside the title and goes with it; a bare `;` does not.
+        end = m.start() + (1 if m.group("semi") and marks else 0) + marks
+        if _inside(end, protected):
             continue
-        if m.group(0)[0] != ";" and (
+        if marks and not m.group("semi") and _continues(body[pos:end]):
+            continue
+        if not m.group("semi") and (
             _ABBREVIATION.search(body[max(0, m.start() - 8) : m.start()])
             or _OPENING.fullmatch(body[pos : m.start()].strip())
         ):
             continue
-        if body[pos : m.start()].strip():
-            yield Clause(pos, m.start())
+        if body[pos:end].strip(" ;"):
+            yield Clause(pos, end)
         pos = m.end()
     if body[pos:].strip():
         yield Clause(pos, len(body.rstrip()))
+
+
+def _continues(so_far: str) -> bool:
+    """A full citation goes on after its title (`Emile Vandervelde. "Ten Years of
+    Socialism in Europe." Foreign Affairs 3 (1925)`): its author is named in full, or not
+    at all, and its publication facts are still to come."""
+    title = _TITLE.search(so_far)
+    if title is None or _has_pubinfo(so_far):
+        return False
+    before = so_far[: title.start()].strip()
+    if not before:
+        return True
+    names = re.fullmatch(rf"{_NAMES}{_ROLE}[.,]?", before)
+    return bool(names) and _has_given_name(names.group("names"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +216,9 @@ class Parsed:
 def _parse_clause(text: str) -> Iterator[tuple[int, Parsed]]:
     """The citation a clause holds, with its offset in the clause. A clause may open with
     a lead-in (`See`, `Quoted in`) or name the source after one (`On exiles, see ...`)."""
-    starts = [0] + [m.end() for m in _LEAD_IN.finditer(text)]
+    leads = [m for m in _LEAD_IN.finditer(text)]
+    # `See Ira Berlin et al.`: the lead-in is not part of the first author's name.
+    starts = ([] if leads and leads[0].start() == 0 else [0]) + [m.end() for m in leads]
     for offset in starts:
         parsed = _parse(text[offset:].rstrip())
         if parsed is not None:
@@ -214,7 +242,8 @@ def _parse(text: str) -> Parsed | None:
         return Parsed("ibid", locator=_clean_loc(m.group("loc")))
     m = _LETTER.match(text)
     if m:
-        return Parsed("letter", authors=(m.group("from"),), title=text[: m.end()].rstrip(", "))
+        title = " ".join(text[: m.end()].split()).rstrip(", ")
+        return Parsed("letter", authors=(m.group("from").rstrip(", "),), title=title)
     m = _SHORT_BARE.match(text)
     if m:
         return Parsed(
@@ -339,7 +368,7 @@ def _split_names(names: str) -> tuple[str, ...]:
         parts = re.split(r",?\s+(?:and|&)\s+", names)
     else:
         parts = re.split(r",\s*(?:and\s+|&\s+)?|\s+(?:and|&)\s+", names)
-    return tuple(re.sub(r"(?<=\w\w)\.$", "", p.strip()) for p in parts if p.strip())
+    return tuple(re.sub(r"(?<=\w\w)\.$", "", " ".join(p.split())) for p in parts if p.strip())
 
 
 def _has_given_name(names: str) -> bool:
@@ -352,6 +381,8 @@ def _citation(doc: Document, note: Note, start: int, end: int, p: Parsed, form: 
     raw = doc.text[start:end]
     if p.kind == "ibid":
         target = "Ibid."
+    elif p.kind == "letter":
+        target = p.title or raw[:60]
     else:
         who = " and ".join(p.authors[:2]) + (" et al." if len(p.authors) > 2 else "")
         target = ", ".join(x for x in (who, p.title or p.year or "") if x)
