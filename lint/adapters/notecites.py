@@ -201,7 +201,7 @@ def _continues(so_far: str) -> bool:
     if not before:
         return True
     names = re.fullmatch(rf"{_NAMES}{_ROLE}[.,]?", before)
-    return bool(names) and _has_given_name(names.group("names"))
+    return names is not None and _has_given_name(names.group("names"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -242,8 +242,8 @@ def _parse(text: str) -> Parsed | None:
         return Parsed("ibid", locator=_clean_loc(m.group("loc")))
     m = _LETTER.match(text)
     if m:
-        title = " ".join(text[: m.end()].split()).rstrip(", ")
-        return Parsed("letter", authors=(m.group("from").rstrip(", "),), title=title)
+        written = " ".join(text[: m.end()].split()).rstrip(", ")
+        return Parsed("letter", authors=(m.group("from").rstrip(", "),), title=written)
     m = _SHORT_BARE.match(text)
     if m:
         return Parsed(
