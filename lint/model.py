@@ -88,6 +88,8 @@ class Citation:
     note_label: str | None = None
     kind: str | None = None
     title: str | None = None
+    # The book or journal a cited chapter, speech or article is `in`.
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

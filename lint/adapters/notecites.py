@@ -90,7 +90,7 @@ _TITLE = re.compile(
     r"|``(?P<f>.+?)''"
 )
 _LEAD_IN = re.compile(
-    r"\b(?:see\s+also|see(?:,\s*e\.g\.,)?|see,?\s+for\s+example,|cf\.|compare|quoted\s+in"
+    r"\b(?:see\s+also|see\s+especially|see(?:,\s*e\.g\.,)?|see,?\s+for\s+example,|cf\.|compare|quoted\s+in"
     r"|qtd\.\s+in|as\s+quoted\s+in|cited\s+in|reprinted\s+in|also)\s+",
     re.I,
 )
@@ -211,6 +211,7 @@ class Parsed:
     title: str | None = None
     year: str | None = None
     locator: str | None = None
+    container: str | None = None
 
 
 def _parse_clause(text: str) -> Iterator[tuple[int, Parsed]]:
@@ -291,9 +292,14 @@ def _with_title(text: str, title: re.Match[str]) -> Parsed | None:
         return None
     full_names = re.fullmatch(rf"{_NAMES}{_ROLE}[.,]?(?:\s+{_YEAR}[a-z]?\.)?", before)
     short_names = re.fullmatch(rf"{_SURNAMES}{_ROLE},?", before)
+    container = _container(after)
     if short_names and not _has_pubinfo(after) and (_only_locator(after) or not after.strip(" .,")):
         return Parsed(
-            "short", authors=_split_names(short_names.group("names")), title=name, locator=locator
+            "short",
+            authors=_split_names(short_names.group("names")),
+            title=name,
+            locator=locator,
+            container=container,
         )
     if full_names and (_has_pubinfo(after) or _has_given_name(full_names.group("names"))):
         return Parsed(
@@ -302,8 +308,21 @@ def _with_title(text: str, title: re.Match[str]) -> Parsed | None:
             title=name,
             year=_year(after),
             locator=locator,
+            container=container,
         )
     return None
+
+
+_IN = re.compile(r"^\s*,?\s*in\s+(?=[*_\\])")
+
+
+def _container(after: str) -> str | None:
+    """`"Public Opinion," in *Speeches, Lectures and Letters*`: the book it is in."""
+    m = _IN.match(after)
+    if not m:
+        return None
+    title = _TITLE.match(after, m.end())
+    return _title_text(title) if title else None
 
 
 # Bibliography-style notes without markup: `Rothstein, Richard. 2018. The Color of Law.
@@ -398,4 +417,5 @@ def _citation(doc: Document, note: Note, start: int, end: int, p: Parsed, form: 
         note_label=note.label,
         kind=p.kind,
         title=p.title,
+        container=p.container,
     )

@@ -164,6 +164,10 @@ def _full(state: _State, citation: Citation) -> Link:
             return Link(citation, target, work.entry, span=citation.span)
     entry = _synthetic(citation)
     state.works.append(_Work(entry, citation, families, title, citation.year))
+    if citation.container:
+        # The collection a speech or chapter is in: later short forms may name it.
+        book = _synthetic(citation, citation.container)
+        state.works.append(_Work(book, citation, families, words(citation.container), None))
     return Link(citation, target, entry, span=citation.span)
 
 
@@ -208,6 +212,11 @@ def _short(state: _State, citation: Citation) -> Link:
         found = _match_short(state, citation, families, title, pool, source)
         if found is not None:
             return found
+    book = _in_known_book(state, citation, families)
+    if book is not None:
+        # `Phillips, "The Boston Mob," in *Speeches, Lectures and Letters*, 225`: a new
+        # piece of a book already cited in full.
+        return Link(citation, target, book.entry, span=citation.span)
     known = [w for w in state.bib + state.works if families & w.families]
     if not families or known:
         # A title alone, or a new title of an author cited before (a speech in a
@@ -251,6 +260,17 @@ def _short(state: _State, citation: Citation) -> Link:
         span=citation.span,
         problem="orphan",
     )
+
+
+def _in_known_book(state: _State, citation: Citation, families: set[str]) -> _Work | None:
+    container = words(citation.container or citation.title or "")
+    if not container or not families:
+        return None
+    for work in _distinct(state.bib + state.works):
+        if families & work.families and work.title and _title_fits(container, work.title):
+            if _title_fits(work.title, container):
+                return work
+    return None
 
 
 def _in_earlier_text(state: _State, citation: Citation) -> str | None:
@@ -416,10 +436,11 @@ def _entry_citation(entry: Entry) -> Citation:
     )
 
 
-def _synthetic(citation: Citation) -> Entry:
+def _synthetic(citation: Citation, title: str | None = None) -> Entry:
     fields = {}
-    if citation.title:
-        fields["title"] = Field(citation.title, citation.span)
+    title = title or citation.title
+    if title:
+        fields["title"] = Field(title, citation.span)
     if citation.year:
         fields["year"] = Field(citation.year, citation.span)
     return Entry(
