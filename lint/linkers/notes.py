@@ -40,6 +40,8 @@ class _State:
     # The folded text of the notes read so far: a full citation this parser could not
     # read is still there, and a short form that finds its words there is no orphan.
     read: list[tuple[str, str]] = field(default_factory=list)
+    # The books that cited chapters and speeches are in, by the chapter's author.
+    books: list[_Work] = field(default_factory=list)
 
 
 def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
@@ -167,7 +169,7 @@ def _full(state: _State, citation: Citation) -> Link:
     if citation.container:
         # The collection a speech or chapter is in: later short forms may name it.
         book = _synthetic(citation, citation.container)
-        state.works.append(_Work(book, citation, families, words(citation.container), None))
+        state.books.append(_Work(book, citation, families, words(citation.container), None))
     return Link(citation, target, entry, span=citation.span)
 
 
@@ -266,10 +268,13 @@ def _in_known_book(state: _State, citation: Citation, families: set[str]) -> _Wo
     container = words(citation.container or citation.title or "")
     if not container or not families:
         return None
-    for work in _distinct(state.bib + state.works):
-        if families & work.families and work.title and _title_fits(container, work.title):
-            if _title_fits(work.title, container):
-                return work
+    for work in _distinct(state.bib + state.works + state.books):
+        if (
+            families & work.families
+            and _title_fits(container, work.title)
+            and _title_fits(work.title, container)
+        ):
+            return work
     return None
 
 
