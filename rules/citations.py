@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import itertools
 import os
-import re
 from collections.abc import Iterator
 
 from citeaudit.link import Link
 from citeaudit.linking import label_text
-from citeaudit.model import Citation, Diagnostic, Document, Entry, Span
-from citeaudit.normalize import family_names, fold
+from citeaudit.model import Citation, Diagnostic, Document
 from citeaudit.rules import RuleContext, from_parser, rule
 
 
@@ -77,7 +75,9 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     Cite [2] where it is used, or remove it.
     """
     if doc.list_style == "unnumbered":
-        yield from _unused_by_notes(doc, ctx)
+        from citeaudit.rules.notes import unused_by_notes
+
+        yield from unused_by_notes(doc, ctx)
     if doc.list_style != "numbered":
         return
     links = ctx.links
@@ -104,47 +104,6 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         else:
             message = f"entry {label_text(entry)} is never cited"
         yield ctx.diagnostic(span, message, context=entry.raw[:80])
-
-
-def _unused_by_notes(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
-    """A notes document's bibliography: an entry that no note citation resolves to.
-    Only when every citation of the document has been linked, so that an entry cited in
-    a style not yet linked is never reported."""
-    links = ctx.links
-    notes = links.of_style("note")
-    if not any(found.entry is not None for found in notes):
-        return
-    linked = {id(found.citation) for found in links}
-    if any(id(c) not in linked for c in doc.citations):
-        return
-    # Only when a citation was read in every note: a source in a note this parser could
-    # not read must not be reported as uncited.
-    read = {found.citation.note_label for found in notes if found.checked}
-    if any(note.label not in read for note in doc.notes if note.text.strip()):
-        return
-    named = fold(_outside(doc.prose or doc.text, doc.references))
-    for entry in doc.entries:
-        if not links.citing(entry) and not _named_in_text(entry, named):
-            yield ctx.diagnostic(
-                entry.span,
-                f"entry {entry.raw[:40]}… is cited in no note",
-                context=entry.raw[:80],
-                path=entry.path,
-            )
-
-
-def _outside(text: str, span: Span | None) -> str:
-    return text if span is None else text[: span.start] + text[span.end :]
-
-
-def _named_in_text(entry: Entry, text: str) -> bool:
-    """A work the essay discusses by name (`McCullough's *Caesar*`) is not padding, even
-    when no note cites it."""
-    families = family_names(entry.authors)
-    if families:
-        return any(re.search(rf"\b{re.escape(f)}\b", text) for f in families)
-    title = fold(entry.title or "")
-    return bool(title) and title in text
 
 
 def _all_relinked(citing: list[Link], label: str, relinked: dict[str, str]) -> bool:

@@ -28,6 +28,7 @@ class _Work:
     families: set[str]
     title: list[str]
     year: str | None
+    raw: list[str] = field(default_factory=list)  # the entry's words, for unparsed entries
 
 
 @dataclass
@@ -49,7 +50,7 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
     for citation in citations:
         by_note[citation.note_label or ""].append(citation)
     listed = doc.list_style == "unnumbered" or (doc.list_style == "numbered" and not doc.notes_list)
-    bib = [_work_of_entry(e) for e in doc.entries] if listed else []
+    bib = _bibliography(doc.entries) if listed else []
     state = _State(doc, bib)
     ordered = reading_order(doc)
     state.later = [c for n in ordered for c in by_note.get(n.label, []) if c.kind == "full"]
@@ -157,6 +158,11 @@ def _full(state: _State, citation: Citation) -> Link:
         return Link(citation, target, _synthetic(citation), span=citation.span)
     match = next((w for w in state.bib if _same_work(families, title, w)), None)
     if match is None:
+        # A note copied from the entry (`Press Records - History of UNM Press,, 1950-1959,
+        # Box: 14.`): its opening words are the entry's.
+        head = words(citation.raw, keep_stop_words=True)[:8]
+        match = next((w for w in state.bib if len(head) >= 5 and _contains(w.raw, head)), None)
+    if match is None:
         match = next((w for w in state.bib if _in_raw(citation, families, title, w)), None)
     if match is not None:
         state.works.append(_Work(match.entry, citation, families, title, citation.year))
@@ -187,12 +193,17 @@ def _same_work(families: set[str], title: list[str], work: _Work) -> bool:
 
 
 def _in_raw(citation: Citation, families: set[str], title: list[str], work: _Work) -> bool:
-    """An entry whose fields were not parsed (`*Miracle on the Mesa* by William E. Davis`,
-    an archival folder): the note's title words, names and year are all in its text."""
-    if work.title and work.families:
+    """An entry whose fields were parsed badly or not at all (`*Miracle on the Mesa* by
+    William E. Davis`, `———. *Sacred Scripture*`): the note's whole title is in its
+    text, its author is the entry's, and so is its year."""
+    written = words(citation.title or "", keep_stop_words=True)
+    if len(title) < 2 or not _contains(work.raw, written):
         return False
-    raw = words(work.entry.raw, keep_stop_words=True)
-    if len(title) < 2 or not all(w in raw for w in title) or not families <= set(raw):
+    if families and work.families and not families & work.families:
+        return False
+    if families and not work.families and not families <= set(work.raw):
+        return False
+    if not families and len(title) < 3:
         return False
     return not citation.year or citation.year in work.entry.raw
 
@@ -425,14 +436,29 @@ def _families(authors: tuple[str, ...]) -> set[str]:
     return {fold(f) for f in found}
 
 
-def _work_of_entry(entry: Entry) -> _Work:
-    return _Work(
-        entry,
-        _entry_citation(entry),
-        _families(entry.authors),
-        words(entry.title or ""),
-        entry.year,
-    )
+def _bibliography(entries: list[Entry]) -> list[_Work]:
+    """The entries as works; `———.` repeats the author of the entry before it."""
+    works: list[_Work] = []
+    for entry in entries:
+        families = _families(entry.authors)
+        if not families and works and re.match(r"\s*(?:———|——|---|__)", entry.raw):
+            families = works[-1].families
+        works.append(
+            _Work(
+                entry,
+                _entry_citation(entry),
+                families,
+                words(entry.title or ""),
+                entry.year,
+                words(entry.raw, keep_stop_words=True),
+            )
+        )
+    return works
+
+
+def _contains(seq: list[str], sub: list[str]) -> bool:
+    n = len(sub)
+    return any(seq[i : i + n] == sub for i in range(len(seq) - n + 1))
 
 
 def _entry_citation(entry: Entry) -> Citation:
