@@ -271,6 +271,33 @@ def placeholder_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
         )
 
 
+@rule("NOTE010", "repeated-full-citation", "info")
+def repeated_full_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a work cited in full, publication facts and all, in a later note after an
+    earlier note has already given its full citation.
+
+    ## Why is this bad?
+    Chicago gives a work in full once and in short form (`Surname, *Short Title*, page`)
+    after that. A repeated full citation lengthens the notes and hides which works are
+    new; it is often a note pasted from the bibliography.
+
+    ## Example
+    ```markdown
+    [^3]: Richard Rothstein, *The Color of Law* (New York: Liveright, 2018), 55.
+    [^6]: Richard Rothstein, *The Color of Law* (New York: Liveright, 2018), 81.
+    ```
+    Write `[^6]: Rothstein, *The Color of Law*, 81.`
+    """
+    for found in _note_links(ctx, "repeated"):
+        related = []
+        if found.entry is not None:
+            related.append(ctx.related(found.entry.span, "the full citation", found.entry.path))
+        yield ctx.diagnostic(
+            found.citation.span, found.why, related=related, path=found.citation.path
+        )
+
+
 def unused_by_notes(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """CIT002 for a notes document's own bibliography: an entry that no note citation
     resolves to and that neither the text nor any note names or links to (a note this

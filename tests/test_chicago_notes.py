@@ -114,7 +114,9 @@ def test_marxism_essay_placeholder_and_ambiguous_short_forms() -> None:
 
 def test_jameson_unused_note_and_ibid_linked() -> None:
     found = _codes("jameson-pittsburgh-redlining-essay.md")
+    # [^8] is never referenced; [^6] repeats the full citation of [^3].
     assert (120, "NOTE002") in [(line, code) for line, code, _ in found]
+    assert [line for line, code, _ in found if code == "NOTE010"] == [118]
     doc = load(str(shared_path("corpus-real", "footnote", "jameson-pittsburgh-redlining-essay.md")))
     ibid = [f for f in link(doc).of_style("note") if f.citation.kind == "ibid"]
     assert len(ibid) == 1 and ibid[0].entry is not None and "Lloyd" in ibid[0].entry.raw

@@ -43,6 +43,10 @@ class _State:
     read: list[tuple[str, str]] = field(default_factory=list)
     # The books that cited chapters and speeches are in, by the chapter's author.
     books: list[_Work] = field(default_factory=list)
+    # The first full citation of each work (by the id of its entry).
+    first_full: dict[int, Citation] = field(default_factory=dict)
+    # Labels of notes that no marker references (renderers drop them).
+    unreferenced: set[str] = field(default_factory=set)
 
 
 def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
@@ -50,8 +54,19 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
     for citation in citations:
         by_note[citation.note_label or ""].append(citation)
     listed = doc.list_style == "unnumbered" or (doc.list_style == "numbered" and not doc.notes_list)
-    bib = _bibliography(doc.entries) if listed else []
+    # A "References" heading over the note definitions themselves is no bibliography.
+    defined = [(n.span.start, n.span.end) for n in doc.notes if not n.inline]
+    entries = [
+        e
+        for e in doc.entries
+        if e.path or not any(s < e.span.end and e.span.start < t for s, t in defined)
+    ]
+    bib = _bibliography(entries) if listed else []
     state = _State(doc, bib)
+    referenced = {ref.label for ref in doc.note_refs}
+    state.unreferenced = {
+        n.label for n in doc.notes if not (n.inline or n.malformed or n.label in referenced)
+    }
     ordered = reading_order(doc)
     state.later = [c for n in ordered for c in by_note.get(n.label, []) if c.kind == "full"]
     links: list[Link] = []
@@ -166,17 +181,43 @@ def _full(state: _State, citation: Citation) -> Link:
         match = next((w for w in state.bib if _in_raw(citation, families, title, w)), None)
     if match is not None:
         state.works.append(_Work(match.entry, citation, families, title, citation.year))
-        return Link(citation, target, match.entry, span=citation.span)
+        return _repeat_checked(state, citation, match.entry)
     for work in state.works:
         if _same_work(families, title, work):
-            return Link(citation, target, work.entry, span=citation.span)
+            return _repeat_checked(state, citation, work.entry)
     entry = _synthetic(citation)
     state.works.append(_Work(entry, citation, families, title, citation.year))
     if citation.container:
         # The collection a speech or chapter is in: later short forms may name it.
         book = _synthetic(citation, citation.container)
         state.books.append(_Work(book, citation, families, words(citation.container), None))
-    return Link(citation, target, entry, span=citation.span)
+    return _repeat_checked(state, citation, entry)
+
+
+def _repeat_checked(state: _State, citation: Citation, entry: Entry) -> Link:
+    """A work cited in full a second time, in another note, with its publication facts
+    again: Chicago gives the later citations in short form."""
+    target = citation.targets[0]
+    first = state.first_full.setdefault(id(entry), citation)
+    if (
+        first is citation
+        or first.note_label == citation.note_label
+        or not citation.authors
+        or not citation.year
+        or citation.note_label in state.unreferenced
+    ):
+        return Link(citation, target, entry, span=citation.span)
+    return Link(
+        citation,
+        target,
+        entry,
+        why=(
+            f"'{target}' is cited in full again; note [^{first.note_label}] already gives "
+            "the full citation, so a short form will do"
+        ),
+        span=citation.span,
+        problem="repeated",
+    )
 
 
 def _same_work(families: set[str], title: list[str], work: _Work) -> bool:
