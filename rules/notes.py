@@ -110,6 +110,11 @@ def orphan_short_form(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield ctx.diagnostic(found.citation.span, found.why, path=found.citation.path)
 
 
+_CREDIT = re.compile(
+    r"\s*(?:photos?|photograph|image|figure|map|illustration|courtesy|credit)s?\b", re.I
+)
+
+
 @rule("NOTE005", "reused-note-label", "warning")
 def reused_note_label(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
@@ -120,7 +125,9 @@ def reused_note_label(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     Pandoc and other renderers print one note for all the references, with one number:
     every later reference points back to the first note and its page. Chicago style
     gives each reference a note of its own, with a short form for a source cited again,
-    so the reader sees where in the source each claim comes from.
+    so the reader sees where in the source each claim comes from. Credit lines (`Photo
+    taken by the author`) and numbered notes that form a reference list (each a whole
+    work, no page in any note) are left alone.
 
     ## Example
     ```markdown
@@ -135,8 +142,16 @@ def reused_note_label(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     for ref in doc.note_refs:
         refs[ref.label].append(ref)
     defined = {note.label for note in doc.notes}
+    cites = ctx.links.of_style("note")
+    # Numbered notes that each give a whole work, no page anywhere: a reference list in
+    # footnote syntax (a converted paper), where a number is meant to be cited again.
+    reference_list = all(n.label.isdigit() for n in doc.notes) and not any(
+        f.citation.locator for f in cites
+    )
+    credits = {n.label for n in doc.notes if _CREDIT.match(n.text)}
     for label, found in refs.items():
-        if len(found) < 2 or label not in defined:
+        # A credit line (`Photo taken by the author`) may well be repeated.
+        if len(found) < 2 or label not in defined or label in credits or reference_list:
             continue
         lines = ", ".join(str(r.span.line) for r in found)
         yield ctx.diagnostic(
@@ -303,8 +318,8 @@ def unused_by_notes(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     resolves to and that neither the text nor any note names or links to (a note this
     parser could not read still names its source). Only when every citation of the
     document has been linked, so that an entry cited in a style not yet linked is never
-    reported; never for a bibliography page of its own, which serves every chapter as a
-    shared .bib does."""
+    reported; only when most notes cite something; never for a bibliography page of its
+    own, which serves every chapter as a shared .bib does."""
     links = ctx.links
     notes = links.of_style("note")
     if not any(found.entry is not None for found in notes):
@@ -313,6 +328,13 @@ def unused_by_notes(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     if any(id(c) not in linked for c in doc.citations):
         return
     if any(entry.path for entry in doc.entries):
+        return
+    # A notes document cites in its notes: most of them hold a citation. An MLA or
+    # author-date paper with a few discursive notes cites in its text, which the author-date
+    # linker reads.
+    texts = [n for n in doc.notes if n.text.strip()]
+    citing = {found.citation.note_label for found in notes}
+    if len(citing) < 2 or 2 * len(citing) < len(texts):
         return
     source = _outside(doc.text, doc.references)
     text = words(_outside(doc.prose or doc.text, doc.references), keep_stop_words=True)

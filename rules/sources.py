@@ -224,7 +224,8 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     ```
     Cite the record of the conversation after the quotation.
     """
-    if not doc.citations and not doc.note_refs:
+    # Citations inside notes are not markers in the text.
+    if not any(c.style != "note" for c in doc.citations) and not doc.note_refs:
         return
     text = _body(doc)
     # Sentences are read with quotations flattened, so a full stop inside a quotation

@@ -135,3 +135,17 @@ def test_mullen_notes_link_to_the_bibliography_page() -> None:
     assert all(f.entry.path.endswith(".bibliography.md") for f in linked if f.entry)
     # The Bible-verse trap: (Luke 10:25--37) is not a citation of any kind.
     assert not [c for c in doc.citations if "Luke" in c.raw]
+
+
+def test_campus_history_reused_labels_but_not_photo_credits() -> None:
+    found = _codes("unm-campus-history-unm-press.md")
+    reused = [m for _, code, m in found if code == "NOTE005"]
+    # 71 references to 46 definitions: 12 source notes are referenced again (22 extra
+    # references); [^Me], a photo credit used 7 times, is not a citation.
+    assert len(reused) == 12
+    assert not [m for m in reused if "[^Me]" in m]
+
+
+def test_footnoted_reference_list_may_reuse_numbers() -> None:
+    path = shared_path("corpus-real", "numeric", "nakamoto-bitcoin-whitepaper-md.md")
+    assert not [r for r in findings([str(path)]) if r["code"] == "NOTE005"]

@@ -370,7 +370,9 @@ def _end_locator(after: str) -> str | None:
     if re.search(rf"{_DATE}\s*\.?\s*$", after):
         return None  # `The New York Times, October 4, 1991.`: a date, not a page
     m = _END_LOCATOR.search(after)
-    return _clean_loc(m.group("loc")) if m else None
+    if m is None or re.fullmatch(_YEAR, m.group("loc").strip()):
+        return None  # `"b-money," 1998.`: a year, not a page
+    return _clean_loc(m.group("loc"))
 
 
 def _only_locator(after: str) -> bool:
