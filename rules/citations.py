@@ -58,7 +58,9 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an entry of the manuscript's own reference list that no citation points to.
     `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry. Entries of a
-    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited.
+    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited. In a
+    Chicago notes document, an entry of its bibliography that no note cites and that the
+    text neither names nor links to.
 
     ## Why is this bad?
     A listed but uncited source is either padding or, more often, a sign that the

@@ -153,10 +153,11 @@ def reused_note_label(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         # A credit line (`Photo taken by the author`) may well be repeated.
         if len(found) < 2 or label not in defined or label in credits or reference_list:
             continue
-        lines = ", ".join(str(r.span.line) for r in found)
+        rows = sorted({r.span.line for r in found})
+        where = f"line {rows[0]}" if len(rows) == 1 else "lines " + ", ".join(map(str, rows))
         yield ctx.diagnostic(
             found[1].span,
-            f"note [^{label}] is referenced {len(found)} times (lines {lines}); it is "
+            f"note [^{label}] is referenced {len(found)} times ({where}); it is "
             "printed as one note, so give each reference a note of its own",
             related=[ctx.related(found[0].span, "first referenced here")],
             context=f"[^{label}] x{len(found)}",

@@ -89,6 +89,16 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
     return links
 
 
+def note_name(label: str | None) -> str:
+    """How a message names a note: `note [^12]`, `footnote 3` (LaTeX), `inline note 2`."""
+    label = label or "?"
+    if label.startswith("footnote-"):
+        return f"footnote {label.removeprefix('footnote-')}"
+    if label.startswith("^"):
+        return f"inline note {label[1:]}"
+    return f"note [^{label}]"
+
+
 def reading_order(doc: Document) -> list[Note]:
     """Notes as numbered in the output: a labelled note at its first reference (pandoc
     numbers notes so), an inline or colon-less note where it stands; notes never
@@ -133,7 +143,7 @@ def _ibid(citation: Citation, here: list[Link], previous: tuple[Note, list[Link]
             citation,
             "Ibid.",
             None,
-            why=f"Ibid. follows note [^{note.label}], in which no citation could be read",
+            why=f"Ibid. follows {note_name(note.label)}, in which no citation could be read",
             span=citation.span,
             checked=False,
         )
@@ -144,7 +154,7 @@ def _ibid(citation: Citation, here: list[Link], previous: tuple[Note, list[Link]
         None,
         near=tuple(f.entry for f in sources if f.entry is not None),
         why=(
-            f"Ibid. follows note [^{note.label}], which cites {len(before)} sources "
+            f"Ibid. follows {note_name(note.label)}, which cites {len(before)} sources "
             f"({names}): it cannot tell which one it means"
         ),
         span=citation.span,
@@ -212,7 +222,7 @@ def _repeat_checked(state: _State, citation: Citation, entry: Entry) -> Link:
         target,
         entry,
         why=(
-            f"'{target}' is cited in full again; note [^{first.note_label}] already gives "
+            f"'{target}' is cited in full again; {note_name(first.note_label)} already gives "
             "the full citation, so a short form will do"
         ),
         span=citation.span,
@@ -290,7 +300,7 @@ def _short(state: _State, citation: Citation) -> Link:
             citation,
             target,
             None,
-            why=f"short form '{target}' seems to abbreviate note [^{unread}], whose "
+            why=f"short form '{target}' seems to abbreviate {note_name(unread)}, whose "
             "citation could not be read",
             span=citation.span,
             checked=False,
@@ -303,7 +313,7 @@ def _short(state: _State, citation: Citation) -> Link:
         ),
         None,
     )
-    where = f"; its full citation comes later, in note [^{later.note_label}]" if later else ""
+    where = f"; its full citation comes later, in {note_name(later.note_label)}" if later else ""
     return Link(
         citation,
         target,
@@ -464,7 +474,7 @@ def _mismatch(citation: Citation, work: _Work, why: str) -> Link:
 def _where(work: _Work, source: str) -> str:
     if source == "bibliography":
         return "its bibliography entry"
-    return f"the full citation in note [^{work.citation.note_label}]"
+    return f"the full citation in {note_name(work.citation.note_label)}"
 
 
 def _names(authors: tuple[str, ...]) -> str:
