@@ -149,3 +149,34 @@ def test_campus_history_reused_labels_but_not_photo_credits() -> None:
 def test_footnoted_reference_list_may_reuse_numbers() -> None:
     path = shared_path("corpus-real", "numeric", "nakamoto-bitcoin-whitepaper-md.md")
     assert not [r for r in findings([str(path)]) if r["code"] == "NOTE005"]
+
+
+def test_bibliography_page_named_in_front_matter(tmp_path: Path) -> None:
+    (tmp_path / "works.md").write_text(
+        "Kraditor, Aileen S. *Means and Ends in American Abolitionism*. New York:\n"
+        "Pantheon, 1969.\n\n"
+        "Marsden, George M. *Fundamentalism and American Culture*. New York: Oxford\n"
+        "University Press, 2006.\n",
+        encoding="utf-8",
+    )
+    essay = (
+        "---\ntitle: Essay\nbibliography: works.md\n---\n\nGarrison said so.[^1]\n\n"
+        "[^1]: Kraditor, *Means and Ends*, 59.\n"
+    )
+    (tmp_path / "essay.md").write_text(essay, encoding="utf-8")
+    doc = load(str(tmp_path / "essay.md"))
+    [found] = link(doc).of_style("note")
+    assert found.entry is not None and found.entry.path == str(tmp_path / "works.md")
+    codes = [(r["path"], r["code"]) for r in findings(["essay.md"], cwd=tmp_path)]
+    # The page serves every chapter: its uncited Marsden entry is not CIT002 here.
+    assert codes == []
+
+
+def test_missing_bibliography_page_is_reported(tmp_path: Path) -> None:
+    essay = (
+        "---\nbibliography: nowhere.md\n---\n\nGarrison said so.[^1]\n\n"
+        "[^1]: Kraditor, *Means and Ends*, 59.\n"
+    )
+    (tmp_path / "essay.md").write_text(essay, encoding="utf-8")
+    codes = sorted(r["code"] for r in findings(["essay.md"], cwd=tmp_path))
+    assert codes == ["IO001", "NOTE004"]
