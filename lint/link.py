@@ -36,6 +36,9 @@ class Link:
     # False when the citation could not be checked (no list or bibliography to check it
     # against): such links are neither resolved nor unresolved.
     checked: bool = True
+    # What is wrong with a doubtful link, for the rule that reports it: "ambiguous-ibid",
+    # "orphan", "ambiguous", "mismatch" (notes). Empty when nothing is.
+    problem: str = ""
 
 
 Linker = Callable[[Document, Sequence[Citation]], list[Link]]
@@ -45,6 +48,7 @@ LINKERS: dict[CitationStyle, str] = {
     "numeric": "label",
     "key": "label",
     "author-date": "authordate",
+    "note": "notes",
 }
 
 

@@ -37,6 +37,8 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     numbers = sorted(int(e.label) for e in doc.entries if e.label and e.label.isdigit())
     for found in links.unresolved():
         citation, target = found.citation, found.target
+        if citation.style == "note":
+            continue  # NOTE003, NOTE004 and NOTE008 say what is wrong with a note citation
         span = found.span or citation.span
         if found.why:
             message, context = found.why, citation.raw
@@ -58,7 +60,9 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an entry of the manuscript's own reference list that no citation points to.
     `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry. Entries of a
-    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited.
+    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited. In a
+    Chicago notes document, an entry of its bibliography that no note cites and that the
+    text neither names nor links to.
 
     ## Why is this bad?
     A listed but uncited source is either padding or, more often, a sign that the
@@ -81,7 +85,15 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     that resolves to nothing comes close to it (`(Foucault, 1974)` and Foucault 1988).
     """
     if doc.list_style == "unnumbered":
-        yield from _unused_unnumbered(doc, ctx)
+        from citeaudit.rules.notes import unused_by_notes
+
+        # A notes essay cites in its notes, an author-date one in its text; a document may
+        # do both (discursive notes beside parenthetical citations): each entry once.
+        reported: set[int] = set()
+        for found in itertools.chain(_unused_unnumbered(doc, ctx), unused_by_notes(doc, ctx)):
+            if found.span.start not in reported:
+                reported.add(found.span.start)
+                yield found
         return
     if doc.list_style != "numbered":
         return
