@@ -34,7 +34,12 @@ def main() -> None:
     type=click.Choice(list(FORMATS)),
     help="Output format (default: text).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Write the report to FILE (html: a FILE.html, or a folder of pages).",
+)
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--extend-select", multiple=True, help="Codes to enable on top of the selection.")

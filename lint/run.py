@@ -102,6 +102,9 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
+    if options.output and os.path.isdir(options.output) and output_format != "html":
+        click.echo(f"citeaudit: --output: {options.output} is a folder", err=True)
+        return EXIT_ERROR
     docs, diagnostics, failure = _check_all(options, configs)
     if failure:
         click.echo(f"citeaudit: {failure}", err=True)
@@ -303,7 +306,13 @@ def _report(
         statistics=options.statistics,
         quiet=options.quiet,
         fixed=fixed,
+        documents={d.path: d for d in docs},
     )
+    if output_format == "html" and options.output:
+        from citeaudit.report.html import write_report
+
+        write_report(diagnostics, report, options.output)  # a file, or a folder of pages
+        return
     text = renderer(output_format)(diagnostics, report)
     if options.output:
         from citeaudit.fileio import write_atomic

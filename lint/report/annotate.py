@@ -1,0 +1,610 @@
+"""The annotated view of one manuscript that the HTML report renders.
+
+It places every diagnostic where a reader looks for it: on the citation, the entry or
+the note it is about, or at its own span in the text; anything that has no place in
+this document's text is listed apart, never dropped. Nothing here builds markup: the
+templates do, with autoescaping, so manuscript text is only ever data.
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from citeaudit.model import Citation, Diagnostic, Document, Entry, Note, NoteRef, Related, Span
+
+SEVERITIES = ("error", "warning", "info")
+State = Literal["ok", "finding", "unresolved", "unchecked"]
+# Codes whose related entries are where the audit thinks a marker should point.
+_SUGGESTING = frozenset({"CIT003", "CIT004"})
+# "[8]→[7]" in a CIT004 message, "[8] fits entry [7]" in its related notes.
+_REMAP = re.compile(r"\[([^\]\s]+)\]\s*(?:→|fits entry)\s*\[([^\]\s]+)\]")
+_BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
+_MD_HEADING = re.compile(r"#{1,6}(?=\s)")
+_TEX_HEADING = re.compile(r"\\(part|chapter|section|subsection|subsubsection)\*?\{")
+_RST_UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}\s*")
+
+
+def linked_entries(citation: Citation, labels: Mapping[str, Entry], doc: Document) -> Link:
+    """The entries a citation names, and the targets that name none.
+
+    The one place the report links citations to entries, so that a typed link stage
+    can replace it. Numbers and keys link by label, as CIT001 does; an author-date
+    citation links to the entry with its first author's family name and year, which no
+    rule checks yet, so a miss there is reported as unchecked, not as unresolved.
+    """
+    if citation.style == "author-date":
+        found = [e for e in doc.entries if _names(citation, e)]
+        return Link(found[:1], (), checked=False)
+    if citation.style not in ("numeric", "key") or not labels:
+        return Link([], (), checked=False)
+    entries: list[Entry] = []
+    missing: list[str] = []
+    for target in citation.targets:
+        if target == "*":  # \nocite{*} cites everything and names nothing
+            continue
+        entry = labels.get(target)
+        if entry is None:
+            missing.append(target)
+        elif entry not in entries:
+            entries.append(entry)
+    return Link(entries, tuple(missing), checked=True)
+
+
+@dataclass
+class Link:
+    entries: list[Entry]
+    missing: tuple[str, ...]
+    checked: bool
+
+
+def _names(citation: Citation, entry: Entry) -> bool:
+    if not citation.authors or entry.year is None or citation.year is None:
+        return False
+    if entry.year[:4] != citation.year[:4]:
+        return False
+    family = citation.authors[0].split()[-1].casefold()
+    return any(family in author.casefold() for author in entry.authors) or entry.raw[
+        :80
+    ].casefold().startswith(family)
+
+
+@dataclass
+class RelatedView:
+    where: str
+    message: str
+    href: str | None
+
+
+@dataclass
+class FindingView:
+    id: str
+    number: int
+    code: str
+    rule: str
+    severity: str
+    message: str
+    path: str
+    line: int
+    column: int
+    summary: str
+    related: list[RelatedView] = field(default_factory=list)
+    fix: str | None = None
+    fix_kind: str | None = None
+    # Where the finding is shown: a citation, an entry, a note, the text or the list
+    # of findings without a place.
+    place: str = "text"
+    href: str = ""
+
+
+@dataclass
+class EntryView:
+    id: str
+    label: str
+    raw: str
+    line: int
+    path: str | None
+    pieces: list[Piece] = field(default_factory=list)
+    cited_by: list[CiteView] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
+    # Findings elsewhere that name this entry, with what they say about it.
+    mentions: list[tuple[FindingView, str]] = field(default_factory=list)
+    external: bool = False
+
+
+@dataclass
+class CiteView:
+    id: str
+    raw: str
+    style: str
+    line: int
+    column: int
+    state: State = "ok"
+    entries: list[EntryView] = field(default_factory=list)
+    missing: tuple[str, ...] = ()
+    findings: list[FindingView] = field(default_factory=list)
+    mentions: list[tuple[FindingView, str]] = field(default_factory=list)
+    # (entry, the finding that suggests it) for CIT003 and CIT004.
+    suggested: list[tuple[EntryView, FindingView]] = field(default_factory=list)
+    path: str | None = None
+
+    @property
+    def worst(self) -> str:
+        return _worst(f.severity for f in [*self.findings, *(m[0] for m in self.mentions)])
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of the findings about this marker, shown beside it."""
+        return list(dict.fromkeys(f.code for f in [*self.findings, *(m[0] for m in self.mentions)]))
+
+
+@dataclass
+class NoteView:
+    id: str
+    label: str
+    line: int
+    text: str
+    refs: list[NoteRefView] = field(default_factory=list)
+    findings: list[FindingView] = field(default_factory=list)
+
+
+@dataclass
+class NoteRefView:
+    id: str
+    label: str
+    raw: str
+    line: int
+    note: NoteView | None = None
+    findings: list[FindingView] = field(default_factory=list)
+
+    @property
+    def state(self) -> State:
+        if self.note is None:
+            return "unresolved"
+        return "finding" if self.findings else "ok"
+
+
+@dataclass
+class Piece:
+    """A run of text, or a marker with the text it covers."""
+
+    kind: Literal["text", "cite", "noteref", "finding", "line"]
+    text: str = ""
+    cite: CiteView | None = None
+    noteref: NoteRefView | None = None
+    finding: FindingView | None = None
+    line: int = 0
+
+
+@dataclass
+class Block:
+    kind: Literal["para", "heading", "entry", "note"]
+    line: int
+    pieces: list[Piece]
+    level: int = 0
+    entry: EntryView | None = None
+    note: NoteView | None = None
+
+
+@dataclass
+class PageView:
+    path: str
+    prefix: str
+    format: str
+    encoding: str
+    blocks: list[Block]
+    findings: list[FindingView]
+    citations: list[CiteView]
+    external_entries: dict[str, list[EntryView]]
+    external_cites: list[CiteView]
+    unplaced: list[FindingView]
+    notices: list[str]
+
+    @property
+    def by_severity(self) -> dict[str, int]:
+        counts = Counter(f.severity for f in self.findings)
+        return {s: counts[s] for s in SEVERITIES}
+
+    @property
+    def by_rule(self) -> list[tuple[str, str, str, int]]:
+        counts = Counter((f.code, f.rule, f.severity) for f in self.findings)
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        return [
+            (code, rule, severity, n)
+            for (code, rule, severity), n in sorted(
+                counts.items(), key=lambda item: (order[item[0][2]], -item[1], item[0][0])
+            )
+        ]
+
+    @property
+    def states(self) -> dict[str, int]:
+        counts = Counter(c.state for c in self.citations)
+        return {s: counts[s] for s in ("ok", "finding", "unresolved", "unchecked")}
+
+    @property
+    def worst_rule(self) -> tuple[str, str, str, int] | None:
+        return self.by_rule[0] if self.by_rule else None
+
+
+def _worst(severities: Iterable[str]) -> str:
+    found = set(severities)
+    return next((s for s in SEVERITIES if s in found), "")
+
+
+def annotate(
+    doc: Document,
+    diagnostics: Sequence[Diagnostic],
+    summaries: Mapping[str, str],
+    prefix: str = "",
+) -> PageView:
+    """The page of `doc`; `diagnostics` are the findings this page owns."""
+    return _Builder(doc, summaries, prefix).build(diagnostics)
+
+
+class _Builder:
+    def __init__(self, doc: Document, summaries: Mapping[str, str], prefix: str) -> None:
+        self.doc = doc
+        self.summaries = summaries
+        self.prefix = prefix
+        self.entries: list[tuple[Entry, EntryView]] = []
+        self.cites: list[tuple[Citation, CiteView]] = []
+        self.notes: dict[str, NoteView] = {}
+        self.note_spans: list[tuple[Note, NoteView]] = []
+        self.refs: list[tuple[NoteRef, NoteRefView]] = []
+        self.free: list[tuple[Span, FindingView]] = []
+        self.unplaced: list[FindingView] = []
+        self.notices: list[str] = []
+
+    def id(self, kind: str, n: int | str) -> str:
+        return f"{self.prefix}{kind}{n}"
+
+    def local(self, path: str | None) -> bool:
+        return path is None or path == self.doc.path
+
+    def build(self, diagnostics: Sequence[Diagnostic]) -> PageView:
+        doc = self.doc
+        labels: dict[str, EntryView] = {}
+        table: dict[str, Entry] = {}
+        for n, entry in enumerate(doc.entries):
+            view = EntryView(
+                id=self.id("e", n),
+                label=_entry_label(entry),
+                raw=entry.raw,
+                line=entry.span.line,
+                path=entry.path,
+                external=not self.local(entry.path),
+            )
+            self.entries.append((entry, view))
+            if entry.label is not None:
+                labels.setdefault(entry.label, view)
+                table.setdefault(entry.label, entry)
+        views = {id(e): v for e, v in self.entries}
+        unchecked = 0
+        for n, citation in enumerate(doc.citations):
+            link = linked_entries(citation, table, doc)
+            cite = CiteView(
+                id=self.id("c", n),
+                raw=citation.raw,
+                style=citation.style,
+                line=citation.span.line,
+                column=citation.span.column,
+                entries=[views[id(e)] for e in link.entries],
+                missing=link.missing,
+                path=citation.path if not self.local(citation.path) else None,
+            )
+            if not link.checked and not link.entries and citation.targets != ("*",):
+                cite.state = "unchecked"
+                unchecked += 1
+            for entry_view in cite.entries:
+                entry_view.cited_by.append(cite)
+            self.cites.append((citation, cite))
+        if unchecked:
+            self.notices.append(
+                f"{unchecked} citation{'s' if unchecked != 1 else ''} could not be linked to "
+                "an entry by label or by author and year; they are marked unchecked."
+            )
+        for n, note in enumerate(doc.notes):
+            note_view = NoteView(
+                id=self.id("n", n), label=note.label, line=note.span.line, text=note.text
+            )
+            self.notes.setdefault(note.label, note_view)
+            self.note_spans.append((note, note_view))
+        for n, ref in enumerate(doc.note_refs):
+            ref_view = NoteRefView(
+                id=self.id("r", n),
+                label=ref.label,
+                raw=doc.text[ref.span.start : ref.span.end],
+                line=ref.span.line,
+                note=self.notes.get(ref.label),
+            )
+            if ref_view.note is not None:
+                ref_view.note.refs.append(ref_view)
+            self.refs.append((ref, ref_view))
+
+        findings = [self.finding(n, d) for n, d in enumerate(diagnostics)]
+        for d, found in zip(diagnostics, findings, strict=True):
+            self.place(d, found)
+        for d, found in zip(diagnostics, findings, strict=True):
+            self.relate(d, found)
+        for _, cite in self.cites:
+            if cite.state == "unchecked":
+                continue
+            if cite.missing:
+                cite.state = "unresolved"
+            elif cite.findings or cite.mentions:
+                cite.state = "finding"
+        blocks = self.blocks() if doc.text else []
+        external: dict[str, list[EntryView]] = defaultdict(list)
+        for entry, view in self.entries:
+            if view.external:
+                external[entry.path or ""].append(view)
+        return PageView(
+            path=doc.path,
+            prefix=self.prefix,
+            format=doc.format,
+            encoding=doc.encoding,
+            blocks=blocks,
+            findings=findings,
+            citations=[c for _, c in self.cites],
+            external_entries=dict(external),
+            external_cites=[c for _, c in self.cites if c.path is not None],
+            unplaced=self.unplaced,
+            notices=self.notices,
+        )
+
+    def finding(self, n: int, d: Diagnostic) -> FindingView:
+        return FindingView(
+            id=self.id("f", n),
+            number=n + 1,
+            code=d.code,
+            rule=d.rule,
+            severity=d.severity,
+            message=d.message,
+            path=d.path,
+            line=d.span.line,
+            column=d.span.column,
+            summary=self.summaries.get(d.code, ""),
+            fix=d.fix.message if d.fix else None,
+            fix_kind=d.fix.applicability if d.fix else None,
+        )
+
+    def place(self, d: Diagnostic, view: FindingView) -> None:
+        """Attach a finding to what it is about; its id goes on its first place."""
+        span = d.span
+        inside = [
+            cite
+            for citation, cite in self.cites
+            if _same_file(citation.path, d.path, self.doc.path)
+            and (_within(span, citation.span) or _within(citation.span, span))
+        ]
+        if inside:
+            for cite in inside:
+                cite.findings.append(view)
+            view.place, view.href = "cite", inside[0].id
+            return
+        for entry, entry_view in self.entries:
+            if _same_file(entry.path, d.path, self.doc.path) and _within(span, entry.span):
+                entry_view.findings.append(view)
+                view.place, view.href = "entry", entry_view.id
+                return
+        for ref, ref_view in self.refs:
+            if d.path == self.doc.path and _within(span, ref.span):
+                ref_view.findings.append(view)
+                view.place, view.href = "noteref", ref_view.id
+                return
+        for note, note_view in self.note_spans:
+            if d.path == self.doc.path and _within(span, note.span):
+                note_view.findings.append(view)
+                view.place, view.href = "note", note_view.id
+                return
+        if d.path == self.doc.path and self.doc.text and span.start < len(self.doc.text):
+            self.free.append((span, view))
+            view.place, view.href = "text", view.id
+            return
+        self.unplaced.append(view)
+        view.place, view.href = "list", view.id
+
+    def relate(self, d: Diagnostic, view: FindingView) -> None:
+        """Related locations become links, and back-links on what they point at."""
+        remap = dict(_REMAP.findall(d.message))
+        for related in d.related:
+            remap.update(_REMAP.findall(related.message))
+            target = self.target(related)
+            href = target.id if target is not None else self.line_href(related)
+            view.related.append(
+                RelatedView(
+                    where=f"{related.path}:{related.span.line}:{related.span.column}",
+                    message=related.message,
+                    href=href,
+                )
+            )
+            if isinstance(target, EntryView) or (
+                isinstance(target, CiteView) and view not in target.findings
+            ):
+                target.mentions.append((view, related.message))
+        if d.code not in _SUGGESTING:
+            return
+        by_label = {e.label: v for e, v in self.entries if e.label is not None}
+        for cite in (c for _, c in self.cites if view in c.findings):
+            wanted: list[EntryView] = []
+            citation = next(c for c, v in self.cites if v is cite)
+            for target_label in citation.targets:
+                if target_label in remap and remap[target_label] in by_label:
+                    wanted.append(by_label[remap[target_label]])
+            if not wanted and d.code == "CIT003":
+                for related in d.related:
+                    found = self.target(related)
+                    if isinstance(found, EntryView) and found not in cite.entries:
+                        wanted.append(found)
+            for entry_view in wanted:
+                if all(entry_view is not e for e, _ in cite.suggested):
+                    cite.suggested.append((entry_view, view))
+
+    def target(self, related: Related) -> EntryView | CiteView | None:
+        for entry, view in self.entries:
+            if _same_file(entry.path, related.path, self.doc.path) and _within(
+                related.span, entry.span
+            ):
+                return view
+        for citation, cite in self.cites:
+            if _same_file(citation.path, related.path, self.doc.path) and _within(
+                related.span, citation.span
+            ):
+                return cite
+        return None
+
+    def line_href(self, related: Related) -> str | None:
+        if related.path == self.doc.path and self.doc.text:
+            return self.id("L", related.span.line)
+        return None
+
+    # -- the text, cut into blocks --------------------------------------------------
+
+    def blocks(self) -> list[Block]:
+        doc = self.doc
+        text = doc.text
+        lines = doc.lines
+        local_entries = [(e, v) for e, v in self.entries if not v.external]
+        cuts = {0, len(text)}
+        for match in _BLANK.finditer(text):
+            cuts.add(match.start() + 1)
+        regions: list[tuple[int, int, EntryView | NoteView]] = []
+        for entry, entry_view in local_entries:
+            regions.append((entry.span.start, entry.span.end, entry_view))
+        for note, note_view in self.note_spans:
+            regions.append((note.span.start, note.span.end, note_view))
+        for start, end, _ in regions:
+            cuts.add(lines.line_bounds(lines.position(start)[0])[0])
+            cuts.add(min(len(text), lines.line_bounds(lines.position(end)[0])[1] + 1))
+        ordered = sorted(cuts)
+        items = self.inline_items()
+        starts = [i[0] for i in items]
+        blocks: list[Block] = []
+        for start, end in itertools.pairwise(ordered):
+            if not text[start:end].strip():
+                continue
+            # Blank lines separate blocks; they are not part of one.
+            while text[start] in "\r\n":
+                start += 1
+            while text[end - 1] in " \t\r\n":
+                end -= 1
+            line = lines.position(start)[0]
+            lo = bisect.bisect_left(starts, start)
+            hi = bisect.bisect_left(starts, end)
+            pieces = self.pieces(start, end, items[lo:hi])
+            block = Block(kind="para", line=line, pieces=pieces)
+            region = next((r for r in regions if r[0] < end and start < r[1]), None)
+            if region is not None and isinstance(region[2], EntryView):
+                block.kind, block.entry = "entry", region[2]
+            elif region is not None and isinstance(region[2], NoteView):
+                block.kind, block.note = "note", region[2]
+            else:
+                self.heading(block, text[start:end])
+            blocks.append(block)
+        return blocks
+
+    def heading(self, block: Block, raw: str) -> None:
+        stripped = raw.lstrip()
+        md = _MD_HEADING.match(stripped)
+        tex = _TEX_HEADING.match(stripped)
+        first, _, rest = stripped.partition("\n")
+        if md and "\n" not in stripped.strip() and self.doc.format == "markdown":
+            block.kind, block.level = "heading", len(md.group(0))
+        elif tex and self.doc.format == "latex":
+            block.kind = "heading"
+            block.level = {"part": 1, "chapter": 1, "section": 2, "subsection": 3}.get(
+                tex.group(1), 4
+            )
+        elif (
+            self.doc.format == "rst"
+            and rest.strip()
+            and _RST_UNDERLINE.fullmatch(rest.strip())
+            and len(rest.strip()) >= len(first.strip())
+        ):
+            block.kind, block.level = "heading", 2
+
+    def inline_items(self) -> list[tuple[int, int, Piece]]:
+        """Markers and free findings, by position, none overlapping another."""
+        raw: list[tuple[int, int, Piece]] = []
+        for citation, cite in self.cites:
+            if cite.path is None and citation.path is None:
+                raw.append((citation.span.start, citation.span.end, Piece("cite", cite=cite)))
+        for ref, ref_view in self.refs:
+            raw.append((ref.span.start, ref.span.end, Piece("noteref", noteref=ref_view)))
+        for span, view in self.free:
+            raw.append((span.start, span.end, Piece("finding", finding=view)))
+        raw.sort(key=lambda item: (item[0], item[2].kind != "cite", -item[1]))
+        placed: list[tuple[int, int, Piece]] = []
+        end = -1
+        for start, stop, piece in raw:
+            if start < end:
+                if piece.kind != "finding":
+                    continue
+                # A finding that overlaps a marker is shown just after it, unhighlighted.
+                start = stop = end
+            if piece.kind == "finding":
+                # Highlighting stops at the paragraph's end; the badge still shows it all.
+                blank = _BLANK.search(self.doc.text, start, stop)
+                stop = blank.start() if blank else stop
+                stop = min(
+                    [stop] + [s for s, _, p in raw if start < s < stop and p.kind != "finding"]
+                )
+            placed.append((start, stop, piece))
+            end = max(end, stop)
+        return placed
+
+    def pieces(self, start: int, end: int, items: Iterable[tuple[int, int, Piece]]) -> list[Piece]:
+        text = self.doc.text
+        out: list[Piece] = []
+        pos = start
+        for item_start, item_end, piece in items:
+            item_end = min(item_end, end)
+            self._text(out, pos, item_start)
+            if item_start >= pos:
+                self._anchor(out, item_start)
+            piece.text = text[item_start:item_end]
+            out.append(piece)
+            pos = max(pos, item_end)
+        self._text(out, pos, end)
+        return out
+
+    def _anchor(self, out: list[Piece], pos: int) -> None:
+        """A line anchor at each line start, for links to related locations."""
+        if pos == 0 or self.doc.text[pos - 1] == "\n":
+            line = self.doc.lines.position(pos)[0]
+            if not (out and out[-1].kind == "line" and out[-1].line == line):
+                out.append(Piece("line", line=line))
+
+    def _text(self, out: list[Piece], start: int, end: int) -> None:
+        text = self.doc.text
+        pos = start
+        while pos < end:
+            self._anchor(out, pos)
+            newline = text.find("\n", pos, end)
+            stop = end if newline == -1 else newline + 1
+            out.append(Piece("text", text=text[pos:stop]))
+            pos = stop
+
+
+def _entry_label(entry: Entry) -> str:
+    if entry.label is None:
+        return _short(entry.raw, 50)
+    return f"[{entry.label}]" if entry.kind == "text" else entry.label
+
+
+def _short(text: str, width: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _same_file(where: str | None, path: str, doc_path: str) -> bool:
+    return (where or doc_path) == path
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return outer.start <= inner.start and inner.end <= outer.end and inner.start < outer.end
