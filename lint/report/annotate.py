@@ -93,6 +93,7 @@ class FindingView:
     line: int
     column: int
     summary: str
+    where: str = ""
     related: list[RelatedView] = field(default_factory=list)
     fix: str | None = None
     fix_kind: str | None = None
@@ -275,7 +276,7 @@ class _Builder:
                 id=self.id("e", n),
                 label=_entry_label(entry),
                 raw=entry.raw,
-                line=entry.span.line,
+                line=_extent(entry).line,
                 path=entry.path,
                 external=not self.local(entry.path),
             )
@@ -369,6 +370,11 @@ class _Builder:
             line=d.span.line,
             column=d.span.column,
             summary=self.summaries.get(d.code, ""),
+            where=(
+                f"line {d.span.line}:{d.span.column}"
+                if d.path == self.doc.path
+                else f"{d.path}:{d.span.line}:{d.span.column}"
+            ),
             fix=d.fix.message if d.fix else None,
             fix_kind=d.fix.applicability if d.fix else None,
         )
@@ -388,7 +394,7 @@ class _Builder:
             view.place, view.href = "cite", inside[0].id
             return
         for entry, entry_view in self.entries:
-            if _same_file(entry.path, d.path, self.doc.path) and _within(span, entry.span):
+            if _same_file(entry.path, d.path, self.doc.path) and _within(span, _extent(entry)):
                 entry_view.findings.append(view)
                 view.place, view.href = "entry", entry_view.id
                 return
@@ -418,7 +424,11 @@ class _Builder:
             href = target.id if target is not None else self.line_href(related)
             view.related.append(
                 RelatedView(
-                    where=f"{related.path}:{related.span.line}:{related.span.column}",
+                    where=(
+                        f"line {related.span.line}"
+                        if related.path == self.doc.path
+                        else f"{related.path}:{related.span.line}:{related.span.column}"
+                    ),
                     message=related.message,
                     href=href,
                 )
@@ -448,7 +458,7 @@ class _Builder:
     def target(self, related: Related) -> EntryView | CiteView | None:
         for entry, view in self.entries:
             if _same_file(entry.path, related.path, self.doc.path) and _within(
-                related.span, entry.span
+                related.span, _extent(entry)
             ):
                 return view
         for citation, cite in self.cites:
@@ -475,7 +485,8 @@ class _Builder:
             cuts.add(match.start() + 1)
         regions: list[tuple[int, int, EntryView | NoteView]] = []
         for entry, entry_view in local_entries:
-            regions.append((entry.span.start, entry.span.end, entry_view))
+            extent = _extent(entry)
+            regions.append((extent.start, extent.end, entry_view))
         for note, note_view in self.note_spans:
             regions.append((note.span.start, note.span.end, note_view))
         for start, end, _ in regions:
@@ -600,6 +611,21 @@ def _entry_label(entry: Entry) -> str:
 def _short(text: str, width: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _extent(entry: Entry) -> Span:
+    """The entry with its label: findings and related notes often point at the label."""
+    label = entry.label_span
+    if label is None or label.start >= entry.span.start:
+        return entry.span
+    return Span(
+        label.start,
+        entry.span.end,
+        label.line,
+        label.column,
+        entry.span.end_line,
+        entry.span.end_column,
+    )
 
 
 def _same_file(where: str | None, path: str, doc_path: str) -> bool:
