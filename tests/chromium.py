@@ -140,10 +140,11 @@ class Browser:
         return result["result"].get("value")
 
     def click(self, selector: str) -> None:
-        """A real mouse click at the middle of the element."""
+        """A real mouse click at the middle of the element (of its first line box, for
+        an inline element that wraps)."""
         box = self.evaluate(
             f"(() => {{ const e = document.querySelector({json.dumps(selector)});"
-            "e.scrollIntoView({block: 'center'}); const r = e.getBoundingClientRect();"
+            "e.scrollIntoView({block: 'center'}); const r = e.getClientRects()[0];"
             "return [r.left + r.width / 2, r.top + r.height / 2]; })()"
         )
         x, y = box

@@ -201,6 +201,7 @@ class PageView:
     blocks: list[Block]
     findings: list[FindingView]
     citations: list[CiteView]
+    noterefs: list[NoteRefView]
     external_entries: dict[str, list[EntryView]]
     external_cites: list[CiteView]
     unplaced: list[FindingView]
@@ -223,8 +224,13 @@ class PageView:
         ]
 
     @property
+    def markers(self) -> int:
+        """Citations and footnote markers: both point a reader to a source."""
+        return len(self.citations) + len(self.noterefs)
+
+    @property
     def states(self) -> dict[str, int]:
-        counts = Counter(c.state for c in self.citations)
+        counts = Counter([*(c.state for c in self.citations), *(r.state for r in self.noterefs)])
         return {s: counts[s] for s in ("ok", "finding", "unresolved", "unchecked")}
 
     @property
@@ -352,6 +358,7 @@ class _Builder:
             blocks=blocks,
             findings=findings,
             citations=[c for _, c in self.cites],
+            noterefs=[r for _, r in self.refs],
             external_entries=dict(external),
             external_cites=[c for _, c in self.cites if c.path is not None],
             unplaced=self.unplaced,
