@@ -293,3 +293,33 @@ def test_only_the_html_format_imports_jinja2(fmt: str, loaded: bool) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
     )
     assert done.stdout.split() == [str(loaded), str(loaded)], done.stderr
+
+
+def test_author_date_citations_are_offered_an_entry_but_marked_not_checked(
+    tmp_path: Path,
+) -> None:
+    essay = tmp_path / "essay.md"
+    essay.write_text(
+        "# Rome\n\nPolybius wrote for Greeks (Sorek, 2012, 81). Livy did not (Popkin, 2016, 32).\n"
+        "\n## Bibliography\n\n"
+        "Sorek, Susan. 2012. *Ancient Historians: A Student Handbook*. London: Continuum.\n\n"
+        "Popkins, Jeremy D. 2016. *From Herodotus to H-Net*. New York: Oxford.\n",
+        encoding="utf-8",
+    )
+    tree = Tree(html_of(str(essay)))
+    cites = tree.all("details", "cite")
+    assert len(cites) == 2
+    assert all("st-unchecked" in (c["class"] or "") for c in cites)
+    text = tree.plain()
+    assert "Probably names entry Sorek, Susan. 2012." in text
+    # 'Popkins' is not 'Popkin': no entry is offered for a name that differs.
+    assert "no entry has the same first author and year" in text
+    assert "2 citations could not be checked against an entry" in text
+
+
+def test_keys_without_a_bibliography_say_why_they_were_not_checked(tmp_path: Path) -> None:
+    essay = tmp_path / "paper.md"
+    essay.write_text("---\nbibliography: missing.bib\n---\n\nAs shown [@knuth1984].\n")
+    text = Tree(html_of(str(essay))).plain()
+    assert "IO001" in text
+    assert "No bibliography could be read for this document" in text

@@ -34,15 +34,29 @@ def linked_entries(citation: Citation, labels: Mapping[str, Entry], doc: Documen
     """The entries a citation names, and the targets that name none.
 
     The one place the report links citations to entries, so that a typed link stage
-    can replace it. Numbers and keys link by label, as CIT001 does; an author-date
-    citation links to the entry with its first author's family name and year, which no
-    rule checks yet, so a miss there is reported as unchecked, not as unresolved.
+    can replace it. Numbers against a numbered list and keys against a bibliography link
+    by label, as CIT001 does. No rule links an author-date citation yet, so the report
+    only offers the entry whose first author and year match, and marks it unchecked.
     """
     if citation.style == "author-date":
         found = [e for e in doc.entries if _names(citation, e)]
-        return Link(found[:1], (), checked=False)
-    if citation.style not in ("numeric", "key") or not labels:
-        return Link([], (), checked=False)
+        why = (
+            "Author-date citations are not yet checked against the list; this is the "
+            "entry with the same first author and year."
+            if found
+            else "Author-date citations are not yet checked against the list, and no "
+            "entry has the same first author and year."
+        )
+        return Link(found[:1], (), checked=False, reason=why)
+    wanted = {"numeric": "numbered", "key": "bibtex"}.get(citation.style)
+    if wanted is None or doc.list_style != wanted or not labels:
+        if citation.style == "key" and not labels:
+            why = "No bibliography could be read for this document, so keys link to nothing."
+        elif citation.style == "numeric":
+            why = "The document has no numbered reference list for this number to point into."
+        else:
+            why = "citeaudit does not link this kind of citation to an entry."
+        return Link([], (), checked=False, reason=why)
     entries: list[Entry] = []
     missing: list[str] = []
     for target in citation.targets:
@@ -61,6 +75,7 @@ class Link:
     entries: list[Entry]
     missing: tuple[str, ...]
     checked: bool
+    reason: str = ""
 
 
 def _names(citation: Citation, entry: Entry) -> bool:
@@ -68,10 +83,18 @@ def _names(citation: Citation, entry: Entry) -> bool:
         return False
     if entry.year[:4] != citation.year[:4]:
         return False
-    family = citation.authors[0].split()[-1].casefold()
-    return any(family in author.casefold() for author in entry.authors) or entry.raw[
-        :80
-    ].casefold().startswith(family)
+    family = _family(citation.authors[0])
+    names = entry.authors or (entry.raw,)
+    return any(_family(author) == family for author in names[:1])
+
+
+def _family(name: str) -> str:
+    """'Sorek' from 'Sorek', 'Sorek, Susan' or 'Susan Sorek'."""
+    name = name.strip()
+    if "," in name:
+        return name.split(",", 1)[0].strip().casefold()
+    words = name.split()
+    return words[-1].casefold() if words else ""
 
 
 @dataclass
@@ -133,6 +156,7 @@ class CiteView:
     # (entry, the finding that suggests it) for CIT003 and CIT004.
     suggested: list[tuple[EntryView, FindingView]] = field(default_factory=list)
     path: str | None = None
+    reason: str = ""  # why an unchecked citation was not checked
 
     @property
     def worst(self) -> str:
@@ -304,16 +328,16 @@ class _Builder:
                 missing=link.missing,
                 path=citation.path if not self.local(citation.path) else None,
             )
-            if not link.checked and not link.entries and citation.targets != ("*",):
-                cite.state = "unchecked"
+            if not link.checked and citation.targets != ("*",):
+                cite.state, cite.reason = "unchecked", link.reason
                 unchecked += 1
             for entry_view in cite.entries:
                 entry_view.cited_by.append(cite)
             self.cites.append((citation, cite))
         if unchecked:
             self.notices.append(
-                f"{unchecked} citation{'s' if unchecked != 1 else ''} could not be linked to "
-                "an entry by label or by author and year; they are marked unchecked."
+                f"{unchecked} citation{'s' if unchecked != 1 else ''} could not be checked "
+                "against an entry; they are marked “not checked”, and each says why."
             )
         for n, note in enumerate(doc.notes):
             note_view = NoteView(
