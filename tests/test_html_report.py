@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from citeaudit.report.html import page_names
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, run_cli, shared_path
 
 # Paths as a user in the repository types them; the report shows them as given.
 LAI = "corpus/lai-2023/essay.md"
@@ -190,9 +190,9 @@ def test_footnotes_link_to_their_notes_and_undefined_ones_say_so() -> None:
     text = tree.plain()
     for record in json_of(path):
         assert squash(record["message"]) in text, record
-    assert "Referenced from line 3" in text
+    assert "Note 1, referenced from line 3" in text
     assert "[^4] ✗ (undefined note) No note is defined as 4." in text
-    assert "Never referenced." in text
+    assert "Note 3: never referenced." in text
 
 
 def test_cp1252_and_crlf_files_read_like_any_other(tmp_path: Path) -> None:
@@ -323,3 +323,23 @@ def test_keys_without_a_bibliography_say_why_they_were_not_checked(tmp_path: Pat
     text = Tree(html_of(str(essay))).plain()
     assert "IO001" in text
     assert "No bibliography could be read for this document" in text
+
+
+def test_every_real_manuscript_gets_a_sound_page_with_all_its_findings(tmp_path: Path) -> None:
+    real = shared_path("corpus-real")
+    out = tmp_path / "real"
+    result = run_cli(["check", "--format", "html", "-o", str(out), str(real)], cwd=ROOT)
+    assert result.exit_code == 1, result.output
+    expected = json_of(str(real))
+    index = Tree((out / "index.html").read_text(encoding="utf-8"))
+    found = 0
+    for name in [a["href"] or "" for a in index.all("a") if a.get("href")]:
+        page = Tree((out / name).read_text(encoding="utf-8"))
+        ids = [a["id"] or "" for _, a in page.tags if "id" in a]
+        assert len(ids) == len(set(ids)), (name, [i for i in ids if ids.count(i) > 1][:5])
+        for a in page.all("a"):
+            href = a.get("href") or ""
+            assert href == "index.html" or href[1:] in ids, (name, href)
+        found += len([c for c in page.all("div", "finding") if c.get("id")])
+        assert len(page.all("script")) == 1, name
+    assert found == len(expected)

@@ -212,8 +212,14 @@ class Block:
     line: int
     pieces: list[Piece]
     level: int = 0
-    entry: EntryView | None = None
-    note: NoteView | None = None
+    # The entries and notes whose text this block shows; each is shown once, in the
+    # block where it starts (a list of notes can be a reference list too).
+    entries: list[EntryView] = field(default_factory=list)
+    notes: list[NoteView] = field(default_factory=list)
+
+    @property
+    def anchors(self) -> list[str]:
+        return [r.id for r in [*self.entries, *self.notes]]
 
 
 @dataclass
@@ -511,15 +517,18 @@ class _Builder:
         text = doc.text
         lines = doc.lines
         local_entries = [(e, v) for e, v in self.entries if not v.external]
-        cuts = {0, len(text)}
-        for match in _BLANK.finditer(text):
-            cuts.add(match.start() + 1)
         regions: list[tuple[int, int, EntryView | NoteView]] = []
         for entry, entry_view in local_entries:
             extent = _extent(entry)
             regions.append((extent.start, extent.end, entry_view))
         for note, note_view in self.note_spans:
             regions.append((note.span.start, note.span.end, note_view))
+        cuts = {0, len(text)}
+        for match in _BLANK.finditer(text):
+            cut = match.start() + 1
+            # An entry or a note with a blank line inside stays one block.
+            if not any(start < cut < end for start, end, _ in regions):
+                cuts.add(cut)
         for start, end, _ in regions:
             cuts.add(lines.line_bounds(lines.position(start)[0])[0])
             cuts.add(min(len(text), lines.line_bounds(lines.position(end)[0])[1] + 1))
@@ -527,6 +536,7 @@ class _Builder:
         items = self.inline_items()
         starts = [i[0] for i in items]
         blocks: list[Block] = []
+        placed: list[EntryView | NoteView] = []
         for start, end in itertools.pairwise(ordered):
             if not text[start:end].strip():
                 continue
@@ -540,11 +550,18 @@ class _Builder:
             hi = bisect.bisect_left(starts, end)
             pieces = self.pieces(start, end, items[lo:hi])
             block = Block(kind="para", line=line, pieces=pieces)
-            region = next((r for r in regions if r[0] < end and start < r[1]), None)
-            if region is not None and isinstance(region[2], EntryView):
-                block.kind, block.entry = "entry", region[2]
-            elif region is not None and isinstance(region[2], NoteView):
-                block.kind, block.note = "note", region[2]
+            for _, _, region in (r for r in regions if r[0] < end and start < r[1]):
+                if any(region is p for p in placed):
+                    continue
+                placed.append(region)
+                if isinstance(region, EntryView):
+                    block.entries.append(region)
+                else:
+                    block.notes.append(region)
+            if block.entries:
+                block.kind = "entry"
+            elif block.notes:
+                block.kind = "note"
             else:
                 self.heading(block, text[start:end])
             blocks.append(block)
