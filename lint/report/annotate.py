@@ -219,7 +219,7 @@ class Block:
 
     @property
     def anchors(self) -> list[str]:
-        return [r.id for r in [*self.entries, *self.notes]]
+        return [e.id for e in self.entries] + [n.id for n in self.notes]
 
 
 @dataclass
