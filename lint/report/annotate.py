@@ -25,6 +25,7 @@ _SUGGESTING = frozenset({"CIT003", "CIT004"})
 # "[8]→[7]" in a CIT004 message, "[8] fits entry [7]" in its related notes.
 _REMAP = re.compile(r"\[([^\]\s]+)\]\s*(?:→|fits entry)\s*\[([^\]\s]+)\]")
 _BLANK = re.compile(r"\n[ \t\r\f\v]*\n")
+_FIRST_LINE = re.compile(r"(?:[ \t\r\f\v]*\n)+")
 _MD_HEADING = re.compile(r"#{1,6}(?=\s)")
 _TEX_HEADING = re.compile(r"\\(part|chapter|section|subsection|subsubsection)\*?\{")
 _RST_UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}\s*")
@@ -430,21 +431,28 @@ class _Builder:
                 cite.findings.append(view)
             view.place, view.href = "cite", inside[0].id
             return
+        # The innermost of the entries, notes and note markers around the span: a list of
+        # notes can also be read as one long entry.
+        around: list[tuple[int, EntryView | NoteRefView | NoteView]] = []
         for entry, entry_view in self.entries:
-            if _same_file(entry.path, d.path, self.doc.path) and _within(span, _extent(entry)):
-                entry_view.findings.append(view)
-                view.place, view.href = "entry", entry_view.id
-                return
-        for ref, ref_view in self.refs:
-            if d.path == self.doc.path and _within(span, ref.span):
-                ref_view.findings.append(view)
-                view.place, view.href = "noteref", ref_view.id
-                return
-        for note, note_view in self.note_spans:
-            if d.path == self.doc.path and _within(span, note.span):
-                note_view.findings.append(view)
-                view.place, view.href = "note", note_view.id
-                return
+            extent = _extent(entry)
+            if _same_file(entry.path, d.path, self.doc.path) and _within(span, extent):
+                around.append((extent.end - extent.start, entry_view))
+        if d.path == self.doc.path:
+            for ref, ref_view in self.refs:
+                if _within(span, ref.span):
+                    around.append((ref.span.end - ref.span.start, ref_view))
+            for note, note_view in self.note_spans:
+                if _within(span, note.span):
+                    around.append((note.span.end - note.span.start, note_view))
+        if around:
+            holder = min(around, key=lambda item: item[0])[1]
+            holder.findings.append(view)
+            view.href = holder.id
+            view.place = {EntryView: "entry", NoteRefView: "noteref", NoteView: "note"}[
+                type(holder)
+            ]
+            return
         if d.path == self.doc.path and self.doc.text and span.start < len(self.doc.text):
             self.free.append((span, view))
             view.place, view.href = "text", view.id
@@ -493,17 +501,20 @@ class _Builder:
                     cite.suggested.append((entry_view, view))
 
     def target(self, related: Related) -> EntryView | CiteView | None:
-        for entry, view in self.entries:
-            if _same_file(entry.path, related.path, self.doc.path) and _within(
-                related.span, _extent(entry)
-            ):
-                return view
+        """The innermost citation or entry at a related location."""
+        around: list[tuple[int, EntryView | CiteView]] = []
         for citation, cite in self.cites:
             if _same_file(citation.path, related.path, self.doc.path) and _within(
                 related.span, citation.span
             ):
-                return cite
-        return None
+                around.append((citation.span.end - citation.span.start, cite))
+        for entry, view in self.entries:
+            extent = _extent(entry)
+            if _same_file(entry.path, related.path, self.doc.path) and _within(
+                related.span, extent
+            ):
+                around.append((extent.end - extent.start, view))
+        return min(around, key=lambda item: item[0])[1] if around else None
 
     def line_href(self, related: Related) -> str | None:
         if related.path == self.doc.path and self.doc.text:
@@ -541,8 +552,9 @@ class _Builder:
             if not text[start:end].strip():
                 continue
             # Blank lines separate blocks; they are not part of one.
-            while text[start] in "\r\n":
-                start += 1
+            first = _FIRST_LINE.match(text, start, end)
+            if first:
+                start = first.end()
             while text[end - 1] in " \t\r\n":
                 end -= 1
             line = lines.position(start)[0]
