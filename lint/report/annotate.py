@@ -140,6 +140,8 @@ class EntryView:
     # Findings elsewhere that name this entry, with what they say about it.
     mentions: list[tuple[FindingView, str]] = field(default_factory=list)
     external: bool = False
+    # Findings on this entry that the page of its own file (a .bib) shows, with links.
+    elsewhere: list[tuple[FindingView, str]] = field(default_factory=list)
 
 
 @dataclass

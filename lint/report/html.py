@@ -13,7 +13,7 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -91,7 +91,25 @@ def build_pages(
         found = sorted(owned.get(path, []), key=lambda d: d.sort_key())
         prefix = f"d{n}-" if combined and len(documents) > 1 else ""
         pages.append(annotate(doc, found, summaries, prefix))
+    names = page_names([p.path for p in pages])
+    _cross_link(pages, (lambda page: "") if combined else (lambda page: names[page.path]))
     return pages
+
+
+def _cross_link(pages: Sequence[PageView], href: Callable[[PageView], str]) -> None:
+    """A .bib checked in the same run has a page of its own, which holds its entries'
+    findings; the manuscript's copy of each entry links to them."""
+    by_path = {page.path: page for page in pages}
+    for page in pages:
+        for path, entries in page.external_entries.items():
+            other = by_path.get(path)
+            if other is None or other is page:
+                continue
+            theirs = {b.line: e for b in other.blocks for e in b.entries}
+            for entry in entries:
+                twin = theirs.get(entry.line)
+                if twin is not None:
+                    entry.elsewhere = [(f, f"{href(other)}#{f.id}") for f in twin.findings]
 
 
 def _documents(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> dict[str, Document]:
