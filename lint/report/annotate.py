@@ -11,15 +11,23 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Literal
 
 from citeaudit.model import Citation, Diagnostic, Document, Entry, Note, NoteRef, Related, Span
+from citeaudit.report.links import linked_entries
+from citeaudit.report.views import (
+    Block,
+    CiteView,
+    EntryView,
+    FindingView,
+    NoteRefView,
+    NoteView,
+    PageView,
+    Piece,
+    RelatedView,
+)
 
-SEVERITIES = ("error", "warning", "info")
-State = Literal["ok", "finding", "unresolved", "unchecked"]
 # Codes whose related entries are where the audit thinks a marker should point.
 _SUGGESTING = frozenset({"CIT003", "CIT004"})
 # "[8]→[7]" in a CIT004 message, "[8] fits entry [7]" in its related notes.
@@ -29,251 +37,6 @@ _FIRST_LINE = re.compile(r"(?:[ \t\r\f\v]*\n)+")
 _MD_HEADING = re.compile(r"#{1,6}(?=\s)")
 _TEX_HEADING = re.compile(r"\\(part|chapter|section|subsection|subsubsection)\*?\{")
 _RST_UNDERLINE = re.compile(r"([=\-~^\"'`#*+])\1{2,}\s*")
-
-
-def linked_entries(citation: Citation, labels: Mapping[str, Entry], doc: Document) -> Link:
-    """The entries a citation names, and the targets that name none.
-
-    The one place the report links citations to entries, so that a typed link stage
-    can replace it. Numbers against a numbered list and keys against a bibliography link
-    by label, as CIT001 does. No rule links an author-date citation yet, so the report
-    only offers the entry whose first author and year match, and marks it unchecked.
-    """
-    if citation.style == "author-date":
-        found = [e for e in doc.entries if _names(citation, e)]
-        why = (
-            "Author-date citations are not yet checked against the list; this is the "
-            "entry with the same first author and year."
-            if found
-            else "Author-date citations are not yet checked against the list, and no "
-            "entry has the same first author and year."
-        )
-        return Link(found[:1], (), checked=False, reason=why)
-    wanted = {"numeric": "numbered", "key": "bibtex"}.get(citation.style)
-    if wanted is None or doc.list_style != wanted or not labels:
-        if citation.style == "key" and not labels:
-            why = "No bibliography could be read for this document, so keys link to nothing."
-        elif citation.style == "numeric":
-            why = "The document has no numbered reference list for this number to point into."
-        else:
-            why = "citeaudit does not link this kind of citation to an entry."
-        return Link([], (), checked=False, reason=why)
-    entries: list[Entry] = []
-    missing: list[str] = []
-    for target in citation.targets:
-        if target == "*":  # \nocite{*} cites everything and names nothing
-            continue
-        entry = labels.get(target)
-        if entry is None:
-            missing.append(target)
-        elif entry not in entries:
-            entries.append(entry)
-    return Link(entries, tuple(missing), checked=True)
-
-
-@dataclass
-class Link:
-    entries: list[Entry]
-    missing: tuple[str, ...]
-    checked: bool
-    reason: str = ""
-
-
-def _names(citation: Citation, entry: Entry) -> bool:
-    if not citation.authors or entry.year is None or citation.year is None:
-        return False
-    if entry.year[:4] != citation.year[:4]:
-        return False
-    family = _family(citation.authors[0])
-    names = entry.authors or (entry.raw,)
-    return any(_family(author) == family for author in names[:1])
-
-
-def _family(name: str) -> str:
-    """'Sorek' from 'Sorek', 'Sorek, Susan' or 'Susan Sorek'."""
-    name = name.strip()
-    if "," in name:
-        return name.split(",", 1)[0].strip().casefold()
-    words = name.split()
-    return words[-1].casefold() if words else ""
-
-
-@dataclass
-class RelatedView:
-    where: str
-    message: str
-    href: str | None
-
-
-@dataclass
-class FindingView:
-    id: str
-    number: int
-    code: str
-    rule: str
-    severity: str
-    message: str
-    path: str
-    line: int
-    column: int
-    summary: str
-    where: str = ""
-    related: list[RelatedView] = field(default_factory=list)
-    fix: str | None = None
-    fix_kind: str | None = None
-    # Where the finding is shown: a citation, an entry, a note, the text or the list
-    # of findings without a place.
-    place: str = "text"
-    href: str = ""
-
-
-@dataclass
-class EntryView:
-    id: str
-    label: str
-    raw: str
-    line: int
-    path: str | None
-    pieces: list[Piece] = field(default_factory=list)
-    cited_by: list[CiteView] = field(default_factory=list)
-    findings: list[FindingView] = field(default_factory=list)
-    # Findings elsewhere that name this entry, with what they say about it.
-    mentions: list[tuple[FindingView, str]] = field(default_factory=list)
-    external: bool = False
-    # Findings on this entry that the page of its own file (a .bib) shows, with links.
-    elsewhere: list[tuple[FindingView, str]] = field(default_factory=list)
-
-
-@dataclass
-class CiteView:
-    id: str
-    raw: str
-    style: str
-    line: int
-    column: int
-    state: State = "ok"
-    entries: list[EntryView] = field(default_factory=list)
-    missing: tuple[str, ...] = ()
-    findings: list[FindingView] = field(default_factory=list)
-    mentions: list[tuple[FindingView, str]] = field(default_factory=list)
-    # (entry, the finding that suggests it) for CIT003 and CIT004.
-    suggested: list[tuple[EntryView, FindingView]] = field(default_factory=list)
-    path: str | None = None
-    reason: str = ""  # why an unchecked citation was not checked
-
-    @property
-    def worst(self) -> str:
-        return _worst(f.severity for f in [*self.findings, *(m[0] for m in self.mentions)])
-
-    @property
-    def codes(self) -> list[str]:
-        """The codes of the findings about this marker, shown beside it."""
-        return list(dict.fromkeys(f.code for f in [*self.findings, *(m[0] for m in self.mentions)]))
-
-
-@dataclass
-class NoteView:
-    id: str
-    label: str
-    line: int
-    text: str
-    refs: list[NoteRefView] = field(default_factory=list)
-    findings: list[FindingView] = field(default_factory=list)
-
-
-@dataclass
-class NoteRefView:
-    id: str
-    label: str
-    raw: str
-    line: int
-    note: NoteView | None = None
-    findings: list[FindingView] = field(default_factory=list)
-
-    @property
-    def state(self) -> State:
-        if self.note is None:
-            return "unresolved"
-        return "finding" if self.findings else "ok"
-
-
-@dataclass
-class Piece:
-    """A run of text, or a marker with the text it covers."""
-
-    kind: Literal["text", "cite", "noteref", "finding", "line"]
-    text: str = ""
-    cite: CiteView | None = None
-    noteref: NoteRefView | None = None
-    finding: FindingView | None = None
-    line: int = 0
-
-
-@dataclass
-class Block:
-    kind: Literal["para", "heading", "entry", "note"]
-    line: int
-    pieces: list[Piece]
-    level: int = 0
-    # The entries and notes whose text this block shows; each is shown once, in the
-    # block where it starts (a list of notes can be a reference list too).
-    entries: list[EntryView] = field(default_factory=list)
-    notes: list[NoteView] = field(default_factory=list)
-
-    @property
-    def anchors(self) -> list[str]:
-        return [e.id for e in self.entries] + [n.id for n in self.notes]
-
-
-@dataclass
-class PageView:
-    path: str
-    prefix: str
-    format: str
-    encoding: str
-    blocks: list[Block]
-    findings: list[FindingView]
-    citations: list[CiteView]
-    noterefs: list[NoteRefView]
-    external_entries: dict[str, list[EntryView]]
-    external_cites: list[CiteView]
-    unplaced: list[FindingView]
-    notices: list[str]
-
-    @property
-    def by_severity(self) -> dict[str, int]:
-        counts = Counter(f.severity for f in self.findings)
-        return {s: counts[s] for s in SEVERITIES}
-
-    @property
-    def by_rule(self) -> list[tuple[str, str, str, int]]:
-        counts = Counter((f.code, f.rule, f.severity) for f in self.findings)
-        order = {s: i for i, s in enumerate(SEVERITIES)}
-        return [
-            (code, rule, severity, n)
-            for (code, rule, severity), n in sorted(
-                counts.items(), key=lambda item: (order[item[0][2]], -item[1], item[0][0])
-            )
-        ]
-
-    @property
-    def markers(self) -> int:
-        """Citations and footnote markers: both point a reader to a source."""
-        return len(self.citations) + len(self.noterefs)
-
-    @property
-    def states(self) -> dict[str, int]:
-        counts = Counter([*(c.state for c in self.citations), *(r.state for r in self.noterefs)])
-        return {s: counts[s] for s in ("ok", "finding", "unresolved", "unchecked")}
-
-    @property
-    def worst_rule(self) -> tuple[str, str, str, int] | None:
-        return self.by_rule[0] if self.by_rule else None
-
-
-def _worst(severities: Iterable[str]) -> str:
-    found = set(severities)
-    return next((s for s in SEVERITIES if s in found), "")
 
 
 def annotate(

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 from citeaudit.model import Diagnostic, Document, LineIndex
 from citeaudit.report import ReportOptions
-from citeaudit.report.annotate import PageView, annotate
+from citeaudit.report.annotate import annotate
+from citeaudit.report.views import PageView
 
 if TYPE_CHECKING:
     import jinja2
