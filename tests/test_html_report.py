@@ -368,3 +368,20 @@ def test_a_bib_checked_beside_its_manuscript_shows_its_findings_on_both(tmp_path
     links = [a["href"] or "" for a in paper.all("a") if ".bib.html#" in (a["href"] or "")]
     assert links
     assert all(lands(out, "x", link) for link in links)
+
+
+@pytest.mark.parametrize("output", [None, "report.html", "site"])
+def test_a_run_that_finds_no_manuscript_says_so(tmp_path: Path, output: str | None) -> None:
+    (tmp_path / "empty").mkdir()
+    args = ["check", "--format", "html", str(tmp_path / "empty")]
+    if output:
+        args[3:3] = ["-o", str(tmp_path / output)]
+    result = run_cli(args)
+    assert result.exit_code == 0, result.output
+    if output is None:
+        page = result.stdout
+    elif output == "site":
+        page = (tmp_path / output / "index.html").read_text(encoding="utf-8")
+    else:
+        page = (tmp_path / output).read_text(encoding="utf-8")
+    assert "No manuscript was found to check" in page

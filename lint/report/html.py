@@ -129,7 +129,7 @@ def _owners(
     """The page each finding goes on: its own file's, else the page of the manuscript
     that cites from or into that file (an included section, a .bib), else the first."""
     owners: dict[str, list[Diagnostic]] = {}
-    first = next(iter(documents))
+    first = next(iter(documents), "")
     for d in diagnostics:
         owner = d.path if d.path in documents else None
         if owner is None:
