@@ -30,6 +30,7 @@ FLAGS = (
     "--disable-extensions",
     "--hide-scrollbars",
     "--mute-audio",
+    "--disable-dev-shm-usage",  # containers often have a tiny /dev/shm
 )
 
 
@@ -60,15 +61,18 @@ class Browser:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        port = self._port()
-        target = self._page_target(port)
-        self.socket = websocket.create_connection(
-            target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
-        )
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
-        self.send("Page.enable")
-        self.send("Runtime.enable")
+        try:
+            target = self._page_target(self._port())
+            self.socket = websocket.create_connection(
+                target["webSocketDebuggerUrl"], timeout=30, suppress_origin=True
+            )
+            self.send("Page.enable")
+            self.send("Runtime.enable")
+        except BaseException:
+            self._stop()  # never leave a browser behind
+            raise
 
     def _port(self) -> int:
         marker = os.path.join(self.profile, "DevToolsActivePort")
@@ -173,6 +177,9 @@ class Browser:
     def close(self) -> None:
         with contextlib.suppress(Exception):
             self.socket.close()
+        self._stop()
+
+    def _stop(self) -> None:
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

@@ -33,7 +33,10 @@ HOSTILE = "tests/data/html/hostile.md"
 def browser() -> Iterator[Browser]:
     pytest.importorskip("websocket", reason="websocket-client (a test extra) is not installed")
     assert CHROMIUM is not None
-    instance = Browser(CHROMIUM)
+    try:
+        instance = Browser(CHROMIUM)
+    except (OSError, RuntimeError) as error:
+        pytest.skip(f"{CHROMIUM} is installed but did not start: {error}")
     try:
         yield instance
     finally:
