@@ -9,16 +9,93 @@ from __future__ import annotations
 
 import random
 
-_SYLLABLES = (
-    "ka ri to mu sen la vo ne dar bel ou gri tan mor phi lis quen ta ro wal ster "
-    "hav ing ton ber sky dor an el im os ul ev ar ic"
-).split()
-_WORDS = (
-    "history policy war treaty economy archive letter memory state nation border trade "
-    "labour science method theory model data survey review culture empire reform crisis "
-    "market church school river city harvest famine railway navy council court"
-).split()
-_MONTHS = "January February March April May June July August September October November".split()
+_SYLLABLES = [
+    "ka",
+    "ri",
+    "to",
+    "mu",
+    "sen",
+    "la",
+    "vo",
+    "ne",
+    "dar",
+    "bel",
+    "ou",
+    "gri",
+    "tan",
+    "mor",
+    "phi",
+    "lis",
+    "quen",
+    "ta",
+    "ro",
+    "wal",
+    "ster",
+    "hav",
+    "ing",
+    "ton",
+    "ber",
+    "sky",
+    "dor",
+    "an",
+    "el",
+    "im",
+    "os",
+    "ul",
+    "ev",
+    "ar",
+    "ic",
+]
+_WORDS = [
+    "history",
+    "policy",
+    "war",
+    "treaty",
+    "economy",
+    "archive",
+    "letter",
+    "memory",
+    "state",
+    "nation",
+    "border",
+    "trade",
+    "labour",
+    "science",
+    "method",
+    "theory",
+    "model",
+    "data",
+    "survey",
+    "review",
+    "culture",
+    "empire",
+    "reform",
+    "crisis",
+    "market",
+    "church",
+    "school",
+    "river",
+    "city",
+    "harvest",
+    "famine",
+    "railway",
+    "navy",
+    "council",
+    "court",
+]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+]
 
 
 def _name(rng: random.Random) -> str:
@@ -50,7 +127,9 @@ def numbered_list(entries: int, citations: int, seed: int = 1) -> str:
         f"[{n}] {family}, {given}. ({years[n - 1]}) {_title(rng)}. {_name(rng)} Press."
         for n, (family, given) in enumerate(authors, 1)
     ]
-    return "# Essay\n\n" + "\n\n".join(paragraphs) + "\n\n## References\n\n" + "\n".join(listed) + "\n"
+    return (
+        "# Essay\n\n" + "\n\n".join(paragraphs) + "\n\n## References\n\n" + "\n".join(listed) + "\n"
+    )
 
 
 def long_entry(size: int) -> str:
@@ -59,7 +138,7 @@ def long_entry(size: int) -> str:
     words: list[str] = []
     length = 0
     while length < size:
-        word = rng.choice(_WORDS + [_name(rng), str(rng.randint(1, 2020)), "(ed.),", "pp."])
+        word = rng.choice([*_WORDS, _name(rng), str(rng.randint(1, 2020)), "(ed.),", "pp."])
         words.append(word)
         length += len(word) + 1
     body = " ".join(words)
@@ -82,7 +161,9 @@ def author_list(names: int) -> str:
 
 def code_fences(fences: int) -> str:
     """Prose with `fences` fenced code blocks."""
-    blocks = [f"Step {i} is shown below [1].\n\n```python\nprint({i})\n```\n" for i in range(fences)]
+    blocks = [
+        f"Step {i} is shown below [1].\n\n```python\nprint({i})\n```\n" for i in range(fences)
+    ]
     return "# Essay\n\n" + "\n".join(blocks) + "\n## References\n\n[1] Smith, J. (1999) A book.\n"
 
 
@@ -133,7 +214,9 @@ def many_dates(dates: int) -> str:
     sentences = []
     for i in range(dates):
         marker = f" [{i % 3 + 1}]" if i % 10 == 9 else ""
-        sentences.append(f"On {rng.randint(1, 28)} {rng.choice(_MONTHS)} {rng.randint(1900, 2000)} it rained{marker}.")
+        sentences.append(
+            f"On {rng.randint(1, 28)} {rng.choice(_MONTHS)} {rng.randint(1900, 2000)} it rained{marker}."
+        )
     listed = "\n".join(f"[{n}] Author{n}, A. ({1990 + n}) Title {n}." for n in range(1, 4))
     return f"# Essay\n\n{' '.join(sentences)}\n\n## References\n\n{listed}\n"
 
