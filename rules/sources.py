@@ -3,6 +3,7 @@ quotations, author names written two ways, weak URLs."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import re
 from collections import defaultdict
@@ -44,6 +45,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     this_year = datetime.date.today().year
     # A marker's number is not a year, even in a list long enough to reach [1921].
     labels = {s.start for c in doc.citations for s in c.label_spans}
+    years = _Years(doc.prose or doc.text, labels, this_year) if analysis.items else None
     for item in analysis.items:
         if item.own is None:
             continue
@@ -51,7 +53,8 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         published = analysis.entries[item.own].year
         if published is None or not (entry.year or "")[:4].isdigit():
             continue
-        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year, labels)
+        assert years is not None
+        event = _event_year(item.context.clause, item.context.paragraph, years)
         if event is None or event <= published:
             continue
         yield ctx.diagnostic(
@@ -69,25 +72,35 @@ _PUBLICATION_YEAR = re.compile(
 )
 
 
-def _event_year(
-    doc: Document,
-    clause: tuple[int, int],
-    paragraph: tuple[int, int],
-    this_year: int,
-    labels: set[int],
-) -> int | None:
-    text = doc.prose or doc.text
-    years = _years(text, *clause, this_year, labels)
-    if not years:
-        years = _years(text, paragraph[0], clause[0], this_year, labels)
-    return max(years) if years else None
+def _event_year(clause: tuple[int, int], paragraph: tuple[int, int], years: _Years) -> int | None:
+    return years.latest(*clause) or years.latest(paragraph[0], clause[0])
 
 
-def _years(text: str, start: int, end: int, this_year: int, labels: set[int]) -> list[int]:
-    out = []
-    for m in _EVENT_YEAR.finditer(text, start, end):
-        if m.start() in labels:
-            continue
+class _Years:
+    """The event years of a text, found once, with the latest in any span answered from
+    a sparse table: a paragraph of thousands of citations is not rescanned for each."""
+
+    def __init__(self, text: str, labels: set[int], this_year: int) -> None:
+        self.text = text
+        self.labels = labels
+        self.this_year = this_year
+        self.starts: list[int] = []
+        values: list[int] = []
+        for m in _EVENT_YEAR.finditer(text):
+            self.starts.append(m.start())
+            values.append(self._value(m))
+        self.table = [values]
+        width = 1
+        while 2 * width <= len(values):
+            below = self.table[-1]
+            self.table.append([max(below[i], below[i + width]) for i in range(len(below) - width)])
+            width *= 2
+
+    def _value(self, m: re.Match[str]) -> int:
+        """The year, or 0 when it names a publication, a marker or the future."""
+        text = self.text
+        if m.start() in self.labels:
+            return 0
         before = text[max(0, m.start() - 30) : m.start()]
         after = text[m.end() : m.end() + 2]
         if (
@@ -95,11 +108,25 @@ def _years(text: str, start: int, end: int, this_year: int, labels: set[int]) ->
             or after.startswith(")")
             or re.match(r"\s*[-–]\s*\d", after)
         ):
-            continue
+            return 0
         year = int(m.group(1))
-        if year <= this_year:
-            out.append(year)
-    return out
+        return year if year <= self.this_year else 0
+
+    def latest(self, start: int, end: int) -> int | None:
+        """The latest event year written in start:end, as a scan of that span finds it."""
+        # A scan that stops at `end` reads the years just before it as followed by nothing,
+        # so the last few characters are scanned again; before them the scans agree.
+        tail = max(start, end - 6)
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, tail)
+        best = 0
+        if lo < hi:
+            level = (hi - lo).bit_length() - 1
+            row = self.table[level]
+            best = max(row[lo], row[hi - (1 << level)])
+        for m in _EVENT_YEAR.finditer(self.text, tail, end):
+            best = max(best, self._value(m))
+        return best or None
 
 
 TERTIARY_DOMAINS = (

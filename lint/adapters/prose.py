@@ -8,6 +8,7 @@ original file.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 Flavor = Literal["markdown", "plain", "rst", "asciidoc"]
@@ -59,9 +60,33 @@ def mask(text: str, flavor: Flavor) -> str:
         _blank_all(chars, _INLINE_CODE, text)
     _blank_all(chars, _AUTOLINK, text)
     _blank_all(chars, _URL, text)
-    _blank_all(chars, _EMAIL, text)
+    for start, end in _email_spans("".join(chars)):
+        blank(chars, start, end)
     _blank_all(chars, _TAG, text)
     return "".join(chars)
+
+
+_EMAIL_CHAR = re.compile(r"[\w.+-]")
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+\b")
+_BOUNDARY = re.compile(r"\b")
+
+
+def _email_spans(text: str) -> Iterator[tuple[int, int]]:
+    """What `_EMAIL.finditer(text)` finds, from each "@" back to where its name begins:
+    the regex retries every word boundary of a long dotted run ("a.b.c...") to its end."""
+    pos = 0
+    at = text.find("@")
+    while at != -1:
+        domain = _EMAIL_DOMAIN.match(text, at)
+        if domain:
+            start = at
+            while start > pos and _EMAIL_CHAR.match(text, start - 1):
+                start -= 1
+            first = next((q for q in range(start, at) if _BOUNDARY.match(text, q)), None)
+            if first is not None:
+                yield first, domain.end()
+                pos = domain.end()
+        at = text.find("@", max(at + 1, pos))
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
