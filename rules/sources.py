@@ -384,33 +384,52 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
                     if len(part) >= 3:
                         forms[part].append((entry, author, parts))
     reported: set[tuple[str, str]] = set()
+    families: dict[str, frozenset[str]] = {}
     for items in forms.values():
-        for i, (entry_a, author_a, parts_a) in enumerate(items):
-            for entry_b, author_b, parts_b in items[i + 1 :]:
-                if entry_a is entry_b or parts_a == parts_b:
-                    continue
-                pair = tuple(sorted((author_a.strip(), author_b.strip())))
-                if pair in reported or not _same_person(parts_a, parts_b):
-                    continue
-                # Initials match any name, so the family names must agree exactly
-                # ('Doyle, Michael W' is not 'Ward, Michael D').
-                if family_names((author_a,)) != family_names((author_b,)):
-                    continue
-                # BibTeX reads 'Julia Silge' and 'Silge, Julia' as one name.
-                both_bib = entry_a.kind == entry_b.kind == "bibtex"
-                if both_bib and sorted(parts_a) == sorted(parts_b):
-                    continue
-                reported.add((pair[0], pair[1]))
-                yield ctx.diagnostic(
-                    entry_b.label_span or entry_b.span,
-                    f"author written '{author_b.strip()}' in {label_text(entry_b)} but "
-                    f"'{author_a.strip()}' in {label_text(entry_a)}",
-                    related=[
-                        ctx.related(entry_a.label_span or entry_a.span, f"'{author_a.strip()}'")
-                    ],
-                    context=f"{author_a} | {author_b}",
-                    path=entry_b.path,
-                )
+        # Only names with the same family name and as many parts can be one person:
+        # compare within those buckets, not all pairs of a common given name.
+        buckets: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
+        for i, (_, author, parts) in enumerate(items):
+            if author not in families:
+                families[author] = frozenset(family_names((author,)))
+            buckets[(families[author], len(parts))].append(i)
+        for bucket in buckets.values():
+            if len({items[i][2] for i in bucket}) < 2:
+                continue
+            for n, i in enumerate(bucket):
+                for j in bucket[n + 1 :]:
+                    yield from _author_pair(ctx, items[i], items[j], reported)
+
+
+def _author_pair(
+    ctx: RuleContext,
+    a: tuple[Entry, str, tuple[str, ...]],
+    b: tuple[Entry, str, tuple[str, ...]],
+    reported: set[tuple[str, str]],
+) -> Iterator[Diagnostic]:
+    (entry_a, author_a, parts_a), (entry_b, author_b, parts_b) = a, b
+    if entry_a is entry_b or parts_a == parts_b:
+        return
+    pair = tuple(sorted((author_a.strip(), author_b.strip())))
+    if pair in reported or not _same_person(parts_a, parts_b):
+        return
+    # Initials match any name, so the family names must agree exactly
+    # ('Doyle, Michael W' is not 'Ward, Michael D').
+    if family_names((author_a,)) != family_names((author_b,)):
+        return
+    # BibTeX reads 'Julia Silge' and 'Silge, Julia' as one name.
+    both_bib = entry_a.kind == entry_b.kind == "bibtex"
+    if both_bib and sorted(parts_a) == sorted(parts_b):
+        return
+    reported.add((pair[0], pair[1]))
+    yield ctx.diagnostic(
+        entry_b.label_span or entry_b.span,
+        f"author written '{author_b.strip()}' in {label_text(entry_b)} but "
+        f"'{author_a.strip()}' in {label_text(entry_a)}",
+        related=[ctx.related(entry_a.label_span or entry_a.span, f"'{author_a.strip()}'")],
+        context=f"{author_a} | {author_b}",
+        path=entry_b.path,
+    )
 
 
 def _name_parts(author: str) -> tuple[str, ...]:
