@@ -438,6 +438,9 @@ def _rows(analysis: Analysis, contexts: list[CitationContext]) -> list[_Row]:
     return rows
 
 
+WINDOW = 2000  # vocabulary that rapidfuzz scans faster than the trigram index narrows it
+
+
 class _Matcher:
     """Which entries hold a token like a given word: exact tokens from a dict, fuzzy
     ones (6 letters or more, rapidfuzz ratio TOKEN_CUTOFF or more) only among the
@@ -459,6 +462,11 @@ class _Matcher:
             for g in {t[k : k + 3] for k in range(len(t) - 2)}:
                 grams[(g, len(t))].append(i)
         self.grams = grams
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for t in self.long:
+            by_length[len(t)].append(t)
+        self.by_length = by_length
+        self.windows: dict[int, list[str]] = {}
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
@@ -468,11 +476,16 @@ class _Matcher:
             slack = 1 - TOKEN_CUTOFF / 100
             low = math.floor(n * (1 - slack) / (1 + slack))
             high = math.ceil(n * (1 + slack) / (1 - slack))
-            near: set[int] = set()
-            for g in {word[k : k + 3] for k in range(n - 2)}:
-                for m in range(low, high + 1):
-                    near.update(self.grams.get((g, m), ()))
-            choices = [self.long[i] for i in near]
+            if n not in self.windows:
+                self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length[m]]
+            choices = self.windows[n]
+            if len(choices) > WINDOW:
+                # A long list: only the words that share a trigram can be alike.
+                near: set[int] = set()
+                for g in {word[k : k + 3] for k in range(n - 2)}:
+                    for m in range(low, high + 1):
+                        near.update(self.grams.get((g, m), ()))
+                choices = [self.long[i] for i in near]
             if choices:
                 from rapidfuzz import fuzz, process
 
@@ -509,6 +522,8 @@ def _word_scores(
     for t in tokens:
         if t not in analysis.matches:
             analysis.matches[t] = by_words.match(t)
+    # Authors are matched only by names (the words of other terms never count as authors).
+    for t in sorted({w for c in contexts for name in c.names for w in name.split()}):
         if t not in analysis.author_matches:
             analysis.author_matches[t] = by_authors.match(t)
     n = len(entries)
