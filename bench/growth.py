@@ -53,23 +53,30 @@ SHAPES: list[Shape] = [
 ]
 
 
-def cpu_and_wall(args: list[str]) -> tuple[float, float]:
-    """CPU seconds (user + system) and wall seconds of one CLI run in a child process."""
+def cpu_and_wall(args: list[str], timeout: float | None = None) -> tuple[float, float]:
+    """CPU seconds (user + system) and wall seconds of one CLI run in a child process;
+    infinite CPU when it runs past `timeout` seconds (and is killed)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    subprocess.run(
-        [sys.executable, "-m", "citeaudit", *args],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        check=False,
-    )
+    try:
+        subprocess.run(
+            [sys.executable, "-m", "citeaudit", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+            timeout=timeout,
+        )
+    except subprocess.TimeoutExpired:
+        return float("inf"), time.perf_counter() - started
     wall = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return cpu, wall
 
 
-def measure(shape: Shape, factor: int, extra: list[str], folder: str) -> list[str]:
+def measure(
+    shape: Shape, factor: int, extra: list[str], folder: str, timeout: float | None = None
+) -> list[str]:
     name, make, size, ext = shape
     rows: list[str] = []
     cpus: list[float] = []
@@ -77,12 +84,16 @@ def measure(shape: Shape, factor: int, extra: list[str], folder: str) -> list[st
         path = os.path.join(folder, f"{name}-{n}.{ext}")
         with open(path, "w", encoding="utf-8") as handle:
             handle.write(make(n))
-        cpu, wall = cpu_and_wall(["check", "--quiet", *extra, path])
+        cpu, wall = cpu_and_wall(["check", "--quiet", *extra, path], timeout)
         cpus.append(cpu)
+        if cpu == float("inf"):
+            rows.append(f"{name:<18} {n:>9,} {'':>12} over {timeout:.0f} s (killed)")
+            break
         kib = os.path.getsize(path) // 1024
         rows.append(f"{name:<18} {n:>9,} {kib:>8,} KiB {cpu:8.2f} s cpu {wall:8.2f} s wall")
-    ratio = cpus[1] / max(cpus[0], 1e-3)
-    rows.append(f"{'':<18} growth x{factor}: cpu x{ratio:.2f}")
+    if len(cpus) == 2 and cpus[1] != float("inf"):
+        ratio = cpus[1] / max(cpus[0], 1e-3)
+        rows.append(f"{'':<18} growth x{factor}: cpu x{ratio:.2f}")
     return rows
 
 
@@ -92,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--factor", type=int, default=2, help="second size = first x factor")
     parser.add_argument("--scale", type=float, default=1.0, help="multiply every first size")
     parser.add_argument("--extra-args", default="", help="extra CLI flags for each check")
+    parser.add_argument("--timeout", type=float, default=None, help="kill a run after this")
     args = parser.parse_args(argv)
     extra = shlex.split(args.extra_args)
     chosen = [s for s in SHAPES if not args.shape or s[0] in args.shape]
@@ -99,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as folder:
         for name, make, size, ext in chosen:
             scaled = (name, make, max(1, int(size * args.scale)), ext)
-            for row in measure(scaled, args.factor, extra, folder):
+            for row in measure(scaled, args.factor, extra, folder, args.timeout):
                 print(row, flush=True)
     return 0
 

@@ -331,13 +331,13 @@ class Analysis:
 
     def holders(self, word: str) -> frozenset[int]:
         if word not in self.matches:
-            found = _matcher([e.tokens for e in self.entries]).match(word)
+            found = _Matcher([e.tokens for e in self.entries]).match(word)
             self.matches[word] = found
         return self.matches[word]
 
     def authors_like(self, word: str) -> frozenset[int]:
         if word not in self.author_matches:
-            found = _matcher([e.author_tokens for e in self.entries]).match(word)
+            found = _Matcher([e.author_tokens for e in self.entries]).match(word)
             self.author_matches[word] = found
         return self.author_matches[word]
 
@@ -496,10 +496,6 @@ class _Matcher:
         return frozenset(found)
 
 
-def _matcher(listed: list[tuple[str, ...]]) -> _Matcher:
-    return _Matcher(listed)
-
-
 def _rarity_e(df: int, n: int) -> float:
     return math.log((n + 1) / max(df, 1)) / math.log(n + 1) if df > 0 else 0.0
 
@@ -517,8 +513,8 @@ def _word_scores(
     tokens = sorted({w for t in terms for w in t.split()})
     if not terms or not tokens:
         return [([], []) for _ in contexts]
-    by_words = _matcher([e.tokens for e in entries])
-    by_authors = _matcher([e.author_tokens for e in entries])
+    by_words = _Matcher([e.tokens for e in entries])
+    by_authors = _Matcher([e.author_tokens for e in entries])
     for t in tokens:
         if t not in analysis.matches:
             analysis.matches[t] = by_words.match(t)

@@ -18,7 +18,14 @@ from pathlib import Path
 from types import ModuleType
 
 from citeaudit import engine
-from citeaudit.adapters.prose import _EMAIL, _email_spans, mask
+from citeaudit.adapters.prose import (
+    _ADOC_BLOCK,
+    _EMAIL,
+    _blank_adoc_blocks,
+    _email_spans,
+    blank,
+    mask,
+)
 from citeaudit.audit import analyse_document
 from citeaudit.config import Settings
 from citeaudit.context import find_dates, paragraph_bounds
@@ -197,3 +204,31 @@ def test_a_bib_file_of_5000_entries_is_checked_in_linear_time() -> None:
     _, found, seconds = check_text(shapes.bib_file(5000), "refs.bib")
     assert any(d.code == "REF005" for d in found)
     assert seconds < 30, seconds
+
+
+def _adoc_by_rescan(text: str) -> str:
+    """The former AsciiDoc block blanking (a rescan per block), as the reference."""
+    chars = list(text)
+    delimiters = list(_ADOC_BLOCK.finditer(text))
+    i = 0
+    while i < len(delimiters) - 1:
+        opening = delimiters[i]
+        closing = next((d for d in delimiters[i + 1 :] if d.group(1) == opening.group(1)), None)
+        if closing is None:
+            break
+        if not opening.group(1).startswith("+"):
+            blank(chars, opening.start(), closing.end())
+        i = delimiters.index(closing) + 1
+    return "".join(chars)
+
+
+def test_asciidoc_blocks_are_found_by_bisection() -> None:
+    rng = random.Random(5)
+    lines = ["----", "....", "++++", "////", "text", "more text"]
+    for _ in range(2000):
+        text = "\n".join(rng.choice(lines) for _ in range(rng.randrange(12)))
+        chars = list(text)
+        _blank_adoc_blocks(chars, text)
+        assert "".join(chars) == _adoc_by_rescan(text), repr(text)
+    text = "----\n....\nx\n" * 30_000
+    assert timed(_blank_adoc_blocks, list(text), text) < 5

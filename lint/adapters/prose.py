@@ -7,6 +7,7 @@ original file.
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from typing import Literal
@@ -171,12 +172,18 @@ def _blank_rst_literals(chars: list[str], text: str) -> None:
 def _blank_adoc_blocks(chars: list[str], text: str) -> None:
     """AsciiDoc listing, literal and comment blocks; passthrough blocks keep their text."""
     delimiters = list(_ADOC_BLOCK.finditer(text))
+    # Where each delimiter occurs, so the closing one is found by bisection, not a rescan.
+    where: dict[str, list[int]] = {}
+    for k, d in enumerate(delimiters):
+        where.setdefault(d.group(1), []).append(k)
     i = 0
     while i < len(delimiters) - 1:
         opening = delimiters[i]
-        closing = next((d for d in delimiters[i + 1 :] if d.group(1) == opening.group(1)), None)
-        if closing is None:
+        same = where[opening.group(1)]
+        at = bisect.bisect_right(same, i)
+        if at == len(same):
             break
+        closing = delimiters[same[at]]
         if not opening.group(1).startswith("+"):
             blank(chars, opening.start(), closing.end())
-        i = delimiters.index(closing) + 1
+        i = same[at] + 1
