@@ -21,8 +21,10 @@ from citeaudit import engine
 from citeaudit.adapters.prose import (
     _ADOC_BLOCK,
     _EMAIL,
+    _LATEX_MATH,
     _blank_adoc_blocks,
     _email_spans,
+    _latex_math_spans,
     blank,
     mask,
 )
@@ -232,3 +234,13 @@ def test_asciidoc_blocks_are_found_by_bisection() -> None:
         assert "".join(chars) == _adoc_by_rescan(text), repr(text)
     text = "----\n....\nx\n" * 30_000
     assert timed(_blank_adoc_blocks, list(text), text) < 5
+
+
+def test_latex_math_spans_agree_with_the_regex_and_take_linear_time() -> None:
+    rng = random.Random(1)
+    pieces = ["\\(", "\\)", "\\", "(", ")", "a", " ", "\n"]
+    for _ in range(20_000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randrange(14)))
+        expected = [(m.start(), m.end()) for m in _LATEX_MATH.finditer(text)]
+        assert list(_latex_math_spans(text)) == expected, repr(text)
+    assert timed(mask, "\\( a " * 100_000, "markdown") < 10

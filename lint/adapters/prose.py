@@ -50,7 +50,8 @@ def mask(text: str, flavor: Flavor) -> str:
         _blank_all(chars, _INLINE_CODE, text)
         _blank_all(chars, _DISPLAY_MATH, text)
         _blank_all(chars, _INLINE_MATH, text)
-        _blank_all(chars, _LATEX_MATH, text)
+        for start, end in _latex_math_spans("".join(chars)):
+            blank(chars, start, end)
         _blank_all(chars, _LINK_TARGET, text, keep=1)
         _blank_all(chars, _LINK_DEFINITION, text)
     elif flavor == "rst":
@@ -88,6 +89,21 @@ def _email_spans(text: str) -> Iterator[tuple[int, int]]:
                 yield first, domain.end()
                 pos = domain.end()
         at = text.find("@", max(at + 1, pos))
+
+
+def _latex_math_spans(text: str) -> Iterator[tuple[int, int]]:
+    """What `_LATEX_MATH.finditer(text)` finds, without its rescan to the end of the text
+    from every `\\(` when no `\\)` follows."""
+    pos = 0
+    while True:
+        opening = text.find("\\(", pos)
+        if opening == -1:
+            return
+        closing = text.find("\\)", opening + 3)
+        if closing == -1:
+            return
+        yield opening, closing + 2
+        pos = closing + 2
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
