@@ -187,11 +187,11 @@ def lint(text: str, name: str = "bench.md") -> list[Any]:
 
 def nameable(text: str) -> set[int]:
     """Offsets of markers whose sentence clearly fits their own entry (clean text)."""
-    from citeaudit.audit import analyse
+    from citeaudit.audit import analyse_document
     from citeaudit.load import load
 
     doc = load("bench.md", text.encode("utf-8"), "markdown")
-    analysis = analyse(doc, {})
+    analysis = analyse_document(doc)
     good: set[int] = set()
     if analysis.scores is None:
         return good

@@ -1,9 +1,8 @@
 """The source audit: score every citation's context against every entry, once per document.
 
-`analyse(doc, shared)` is called by each audit rule (CIT002-CIT005) and runs once: the
-result is memoised in the rules' shared dict; `analyse_document(doc)` is the pure entry
-point. It builds one sparse score table, citations by entries, from four kinds of
-agreement:
+The link stage (`citeaudit.link`) runs `analyse_document(doc)` at most once per document,
+and the rules (CIT002-CIT005, SRC001) read the result from `doc.links.audit`. It builds
+one sparse score table, citations by entries, from four kinds of agreement:
 
 - words: the names and content words of the citing sentence against the words of each
   entry, fuzzily (each distinct word is matched once against the entries' vocabulary,
@@ -351,16 +350,6 @@ class Analysis:
 
     def in_run(self, item: Item) -> ShiftRun | None:
         return self.member_of.get(item.index)
-
-
-def analyse(doc: Document, shared: dict[str, Any]) -> Analysis:
-    """The audit of `doc`, computed on first call and kept in `shared["audit"]`."""
-    cached = shared.get("audit")
-    if isinstance(cached, Analysis):
-        return cached
-    result = analyse_document(doc)
-    shared["audit"] = result
-    return result
 
 
 def analyse_document(doc: Document) -> Analysis:

@@ -1,37 +1,8 @@
-"""Resolve citations to entries by label: the plain, lexical link."""
+"""How rules name an entry in a message."""
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from citeaudit.model import Citation, Document, Entry
-
-
-def by_label(doc: Document) -> dict[str, Entry]:
-    """Entries by label; for a repeated label the first entry wins."""
-    table: dict[str, Entry] = {}
-    for entry in doc.entries:
-        if entry.label is not None:
-            table.setdefault(entry.label, entry)
-    return table
-
-
-def labelled_citations(doc: Document) -> list[Citation]:
-    """Citations that name entries by label: numbers against a numbered list, keys
-    against a bibliography."""
-    if doc.list_style == "numbered":
-        return [c for c in doc.citations if c.style == "numeric"]
-    if doc.list_style == "bibtex":
-        return [c for c in doc.citations if c.style == "key"]
-    return []
-
-
-def citations_of(doc: Document) -> dict[str, list[Citation]]:
-    cited: dict[str, list[Citation]] = defaultdict(list)
-    for citation in labelled_citations(doc):
-        for target in citation.targets:
-            cited[target].append(citation)
-    return cited
+from citeaudit.model import Entry
 
 
 def label_text(entry: Entry) -> str:
@@ -42,3 +13,15 @@ def label_text(entry: Entry) -> str:
 
 def _short(text: str, width: int = 40) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def describe(entry: Entry) -> str:
+    """An unnumbered entry as a reader finds it in the list: 'Cocks 2006', or by title."""
+    if entry.label is not None:
+        return label_text(entry)
+    if entry.authors:
+        name = entry.authors[0].split(",")[0].strip()
+    else:
+        name = _short(entry.title or entry.raw, 40)
+    year = entry.year or ""
+    return f"'{name} {year}'" if year else f"'{name}'"

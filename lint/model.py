@@ -7,7 +7,10 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, Protocol
+
+if TYPE_CHECKING:
+    from citeaudit.link import Links
 
 Severity = Literal["error", "warning", "info"]
 Applicability = Literal["safe", "unsafe"]
@@ -80,6 +83,13 @@ class Citation:
     authors: tuple[str, ...] = ()
     year: str | None = None
     path: str | None = None  # set when the citation lives in an included file
+    # For citations inside a footnote (style "note"): the note's label, what kind of
+    # citation it is ("full", "short", "ibid", "letter"), and the title as written.
+    note_label: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    # The book or journal a cited chapter, speech or article is `in`.
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +128,12 @@ class Note:
     span: Span
     text: str
     body_span: Span
+    # An inline note (`^[...]`, `\footnote{}`) is its own marker: it has no label to
+    # reference, define twice or leave unused.
+    inline: bool = False
+    # A definition written without its colon (`[^3] text`), reported as CIT007; its
+    # citations are still read.
+    malformed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +189,17 @@ class Diagnostic:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
+class Places(Protocol):
+    """Names a line in words a reader of the original can find ("paragraph 48",
+    "footnote 12"), for formats whose lines are not lines of a text file."""
+
+    def label(self, line: int) -> str: ...
+
+    def display_text(self) -> str:
+        """The text as the reader sees it, one line per located line."""
+        ...
+
+
 @dataclass(slots=True)
 class Document:
     path: str
@@ -200,6 +227,13 @@ class Document:
     certain: bool = True
     encoding: str = "utf-8"
     bom: bool = False
+    # Set by the link stage (`citeaudit.link`) before any rule runs.
+    links: Links | None = None
+    # The decoded text before lone carriage returns were read as newlines, when it
+    # differs from `text` (same length, so offsets agree). Fixes are written into it.
+    original: str | None = None
+    # Set by adapters of non-text formats (Word): how to name a line for a person.
+    places: Places | None = None
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

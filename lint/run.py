@@ -10,10 +10,14 @@ from dataclasses import dataclass, replace
 import click
 
 from citeaudit import config as cfg
+from citeaudit import filter as filters
 from citeaudit.discover import manuscripts
-from citeaudit.model import Diagnostic, Document
+from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
+from citeaudit.model import Diagnostic, Document, Places
+from citeaudit.pipeline import FileResult, Sources, Task
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Formats that show the whole manuscript, not only findings: they need every document.
+DOCUMENT_FORMATS = frozenset({"html"})
 
 
 @dataclass
@@ -38,6 +42,10 @@ class Options:
     baseline: str | None = None
     write_baseline: str | None = None
     force_exclude: bool = False
+    jobs: int | None = None  # None: one per CPU
+    no_cache: bool = False
+    cache_dir: str | None = None
+    allow_outside_root: bool | None = None
     report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
@@ -57,6 +65,8 @@ class Configs:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.cache: dict[str, cfg.Settings] = {}
+        # Folders that a walk could not read, with the reason: reported as IO001.
+        self.unreadable: dict[str, str] = {}
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
 
     def for_path(self, path: str) -> cfg.Settings:
@@ -79,6 +89,7 @@ class Configs:
             extend_select=settings.extend_select + (o.extend_select or ()),
             fix=o.fix if o.fix is not None else settings.fix,
             unsafe_fixes=o.unsafe_fixes if o.unsafe_fixes is not None else settings.unsafe_fixes,
+            allow_outside_root=bool(o.allow_outside_root or settings.allow_outside_root),
         )
 
 
@@ -102,24 +113,44 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
-    docs, diagnostics, failure = _check_all(options, configs)
+    if options.output and output_format != "docx-comments" and os.path.isdir(options.output):
+        click.echo(f"citeaudit: --output: {options.output} is a folder, not a file", err=True)
+        return EXIT_ERROR
+    keep = bool(options.fix or options.diff or base.fix or output_format in DOCUMENT_FORMATS)
+    inputs = _inputs(options, configs)
+    failure = next((data for _, data in inputs if isinstance(data, str)), None)
     if failure:
         click.echo(f"citeaudit: {failure}", err=True)
         return EXIT_ERROR
+    results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
+    docs = [r.document for r in results if r.document is not None]
+    diagnostics = [d for r in results for d in r.diagnostics]
+    sources: Mapping[str, str] = Sources(results)
+    places = {r.path: r.places for r in results if r.places is not None}
     fixed = 0
-    if options.fix or options.diff or base.fix:
+    if keep and (options.fix or options.diff or base.fix):
         result = _fix(options, base, configs, docs, diagnostics)
         if isinstance(result, int):
             return result
         fixed, docs, diagnostics = result
-    filtered = _filter(options, diagnostics, docs)
-    if isinstance(filtered, int):
-        return filtered
-    _report(options, output_format, docs, filtered, fixed)
+        # A Word file's lines are shown as the reader sees its paragraphs.
+        sources = {d.path: d.places.display_text() if d.places else d.text for d in docs}
+        places = {d.path: d.places for d in docs if d.places is not None}
+    try:
+        remaining = filters.run(
+            diagnostics,
+            [r.path for r in results],
+            changed_since=options.changed_since,
+            baseline=options.baseline,
+            write_baseline=options.write_baseline,
+        )
+    except filters.FilterError as error:
+        click.echo(f"citeaudit: {error}", err=True)
+        return EXIT_ERROR
+    _report(options, output_format, [r.path for r in results], sources, places, remaining, fixed)
     # Recording a baseline accepts the findings it records.
-    if options.exit_zero or not filtered or (options.write_baseline and not options.baseline):
-        return EXIT_CLEAN
-    return EXIT_FINDINGS
+    accept = bool(options.write_baseline and not options.baseline)
+    return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
 
 
 def _fix(
@@ -131,28 +162,42 @@ def _fix(
 ) -> tuple[int, list[Document], list[Diagnostic]] | int:
     """Apply fixes, then check the files that changed again, as ruff does, so the report
     describes the files as they now are."""
-    from citeaudit.fix import apply_fixes, fix_document
+    from citeaudit.fix import apply_fixes, encode, fix_until_stable
 
     unsafe = bool(base.unsafe_fixes)
     stdin_path = (options.stdin_filename or "<stdin>") if "-" in options.paths else None
+
+    def recheck(doc: Document, text: str) -> tuple[Document, list[Diagnostic]]:
+        # The fixed text is checked again in memory, so one run reaches the fixed point.
+        again = _recheck(doc.path, encode(doc, text), configs)
+        assert again.document is not None
+        return again.document, again.diagnostics
+
     if stdin_path and not options.diff:
         # Standard input is never written back: print the fixed text, report on stderr.
         doc = next(d for d in docs if d.path == stdin_path)
-        result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
+        if doc.format == "docx":
+            click.echo(f"citeaudit: {stdin_path}: a Word file is never rewritten", err=True)
+            return 0, docs, diagnostics
+        own = [d for d in diagnostics if d.path == stdin_path]
+        result, count = fix_until_stable(doc, own, unsafe=unsafe, recheck=recheck)
         sys.stdout.write(result.text)
         options.report_to_stderr = True
-        fixed_doc, found, failure = _check_one(stdin_path, result.text.encode("utf-8"), configs)
-        if failure:
-            click.echo(f"citeaudit: {failure}", err=True)
-            return EXIT_ERROR
+        again = _recheck(stdin_path, result.text.encode("utf-8"), configs)
+        assert again.document is not None
         others = [d for d in diagnostics if d.path != stdin_path]
         return (
-            len(result.fixed),
-            [d for d in docs if d.path != stdin_path] + [fixed_doc],
-            others + found,
+            count,
+            [d for d in docs if d.path != stdin_path] + [again.document],
+            others + again.diagnostics,
         )
     fixed, remaining, patch = apply_fixes(
-        docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
+        docs,
+        diagnostics,
+        unsafe=unsafe,
+        write=not options.diff,
+        stdin_path=stdin_path,
+        recheck=recheck,
     )
     if options.diff:
         sys.stdout.write(patch)
@@ -163,24 +208,27 @@ def _fix(
     kept = [d for d in docs if d.path not in changed]
     diagnostics = [d for d in remaining if d.path not in changed]
     for path in sorted(changed):
-        doc, found, failure = _check_one(path, None, configs)
-        if failure:
-            click.echo(f"citeaudit: {failure}", err=True)
-            return EXIT_ERROR
-        kept.append(doc)
-        diagnostics.extend(found)
+        again = _recheck(path, None, configs)
+        assert again.document is not None
+        kept.append(again.document)
+        diagnostics.extend(again.diagnostics)
     return fixed, kept, diagnostics
 
 
+def _recheck(path: str, data: bytes | None, configs: Configs) -> FileResult:
+    from citeaudit.pipeline import check_file
+
+    return check_file(task_for(path, data, configs, keep=True))
+
+
 def _changed_on_disk(doc: Document) -> bool:
-    from citeaudit.load import decode
+    from citeaudit.fileio import ReadError, read_text
 
     try:
-        with open(doc.path, "rb") as handle:
-            decoded = decode(handle.read())
-    except OSError:
+        decoded = read_text(doc.path)
+    except ReadError:
         return False
-    return decoded is not None and decoded.text != doc.text
+    return decoded.text != doc.text
 
 
 def _formats() -> tuple[str, ...]:
@@ -198,41 +246,33 @@ def _check_cli_codes(option: str, codes: tuple[str, ...]) -> None:
             raise cfg.ConfigError(f"{option}: {code!r} matches no rule code")
 
 
-def _check_all(
-    options: Options, configs: Configs
-) -> tuple[list[Document], list[Diagnostic], str | None]:
-    docs: list[Document] = []
-    diagnostics: list[Diagnostic] = []
-    for path, data in _inputs(options, configs):
-        if isinstance(data, str):
-            return docs, diagnostics, data
-        doc, found, failure = _check_one(path, data, configs)
-        docs.append(doc)
-        if failure:
-            return docs, diagnostics, failure
-        diagnostics.extend(found)
-    # A LaTeX section is checked with its main file and on its own: report it once.
-    from citeaudit.engine import dedupe
-
-    return docs, dedupe(diagnostics), None
-
-
-def _check_one(
-    path: str, data: bytes | None, configs: Configs
-) -> tuple[Document, list[Diagnostic], str | None]:
-    from citeaudit.bibliography import attach_bibliographies
-    from citeaudit.engine import RuleCrash, check
-    from citeaudit.load import load
+def task_for(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> Task:
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
     settings = configs.for_path(path)
-    doc = load(path, data)
-    attach_bibliographies(doc, settings)
-    try:
-        return doc, check(doc, settings, cfg.enabled_codes(settings, path, defaults)), None
-    except RuleCrash as crash:
-        return doc, [], str(crash)
+    enabled = frozenset(filters.enabled_codes(settings, path, defaults))
+    unreadable = configs.unreadable.get(path)
+    return Task(path, settings, enabled, data, keep_document=keep, unreadable=unreadable)
+
+
+def _check_all(
+    options: Options,
+    configs: Configs,
+    inputs: list[tuple[str, bytes | None]],
+    keep: bool,
+    root: str,
+) -> list[FileResult]:
+    from citeaudit.parallel import check_many
+
+    tasks = [task_for(path, data, configs, keep=keep) for path, data in inputs]
+    # Documents kept for fixes or a full report are not worth caching: they are rebuilt.
+    from citeaudit.cache import FOLDER
+
+    cache_root = None
+    if not (options.no_cache or keep):
+        cache_root = options.cache_dir or os.path.join(root, FOLDER)
+    return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
 
 
 def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:
@@ -240,49 +280,35 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     inputs: list[tuple[str, bytes | str | None]] = []
     on_disk = [p for p in options.paths if p != "-"]
     if "-" in options.paths:
-        inputs.append((options.stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+        from citeaudit.fileio import MAX_BYTES
+
+        # One byte over the limit is enough to refuse it: `cat /dev/zero |` must end.
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        inputs.append((options.stdin_filename or "<stdin>", data))
     for path in on_disk:
-        if not os.path.exists(path):
+        # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
+        if not os.path.lexists(path):
             return [(path, f"{path}: no such file or folder")]
-    exclude = configs.for_path(os.path.join(os.getcwd(), "x")).exclude
-    inputs.extend((path, None) for path in manuscripts(on_disk, exclude, options.force_exclude))
+    from citeaudit.discover import Excluder
+
+    base = configs.for_path(os.path.join(os.getcwd(), "x"))
+    skip = Excluder(base.exclude, base.root)
+
+    def unreadable_folder(folder: str, reason: str) -> None:
+        configs.unreadable[folder] = reason
+        inputs.append((folder, None))
+
+    for path in manuscripts(on_disk, skip, options.force_exclude, unreadable_folder):
+        inputs.append((path, None))
     return inputs
-
-
-def _filter(
-    options: Options, diagnostics: list[Diagnostic], docs: list[Document]
-) -> list[Diagnostic] | int:
-    if options.changed_since:
-        from citeaudit.gitdiff import GitError, only_changed
-
-        try:
-            diagnostics = only_changed(diagnostics, docs, options.changed_since)
-        except GitError as error:
-            click.echo(f"citeaudit: --changed-since: {error}", err=True)
-            return EXIT_ERROR
-    if options.write_baseline:
-        from citeaudit.baseline import BaselineError, write_baseline
-
-        try:
-            write_baseline(options.write_baseline, diagnostics)
-        except BaselineError as error:
-            click.echo(f"citeaudit: --write-baseline: {error}", err=True)
-            return EXIT_ERROR
-    if options.baseline:
-        from citeaudit.baseline import BaselineError, apply_baseline
-
-        try:
-            diagnostics = apply_baseline(options.baseline, diagnostics)
-        except BaselineError as error:
-            click.echo(f"citeaudit: --baseline: {error}", err=True)
-            return EXIT_ERROR
-    return diagnostics
 
 
 def _report(
     options: Options,
     output_format: str,
-    docs: list[Document],
+    paths: list[str],
+    sources: Mapping[str, str],
+    places: Mapping[str, Places],
     diagnostics: list[Diagnostic],
     fixed: int,
 ) -> None:
@@ -297,15 +323,17 @@ def _report(
     )
     report = ReportOptions(
         rules=all_rules(),
-        sources={d.path: d.text for d in docs},
-        files_checked=[d.path for d in docs],
+        sources=sources,
+        places=places,
+        output_dir=options.output if output_format == "docx-comments" else None,
+        files_checked=paths,
         color=bool(color),
         statistics=options.statistics,
         quiet=options.quiet,
         fixed=fixed,
     )
     text = renderer(output_format)(diagnostics, report)
-    if options.output:
+    if options.output and output_format != "docx-comments":
         from citeaudit.fileio import write_atomic
 
         folder = os.path.dirname(os.path.abspath(options.output))

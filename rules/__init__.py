@@ -9,14 +9,15 @@ import importlib
 import inspect
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from citeaudit.model import Diagnostic, Document, Fix, Related, Severity, Span
 
+if TYPE_CHECKING:
+    from citeaudit.link import Links
+
 FixAvailability = Literal["none", "safe", "unsafe"]
 Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
-
-_MODULES = ("citations", "references", "notes", "bibfile", "meta", "audit", "sources")
 
 
 @dataclass(frozen=True)
@@ -42,8 +43,15 @@ class RuleContext:
     rule: Rule
     doc: Document
     options: Mapping[str, Any]
-    # Data shared between rules within one document (for example the linker's output).
-    shared: dict[str, Any]
+
+    @property
+    def links(self) -> Links:
+        """The link stage's result: rules read links, they never resolve citations."""
+        if self.doc.links is None:
+            from citeaudit.link import link
+
+            return link(self.doc)
+        return self.doc.links
 
     def diagnostic(
         self,
@@ -122,8 +130,11 @@ def all_rules() -> dict[str, Rule]:
     global _loaded
     if not _loaded:
         _loaded = True
-        for module in _MODULES:
-            importlib.import_module(f"{__name__}.{module}")
+        # Every module of this package is a rule family: a new one is found, not listed.
+        import pkgutil
+
+        for found in sorted(pkgutil.walk_packages(__path__, f"{__name__}."), key=lambda m: m.name):
+            importlib.import_module(found.name)
     return dict(sorted(_REGISTRY.items(), key=lambda item: _code_key(item[0])))
 
 

@@ -7,16 +7,21 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from citeaudit.audit import (
-    Item,
-    ShiftRun,
-    analyse,
-    describe_entry,
-)
-from citeaudit.context import DateRef
 from citeaudit.model import Diagnostic, Document, Edit, Entry, Fix, Related
 from citeaudit.rules import RuleContext, rule
+
+if TYPE_CHECKING:
+    from citeaudit.audit import Item, ShiftRun
+    from citeaudit.context import DateRef
+
+
+def describe_entry(entry: Entry, label: bool = True) -> str:
+    # The audit (and the numpy it may use) loads only when a document needs it.
+    from citeaudit.audit import describe_entry as describe
+
+    return describe(entry, label=label)
 
 
 @rule(
@@ -61,9 +66,16 @@ def citation_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     [10] Dean Acheson's 'Perimeter Speech' on Asia (1950)
     [11] Ciphered Telegram, Roshchin to Cde. Filippov [Stalin] (1950)
     ```
-    Cite [10].
+    Cite [10]. In an author-date or MLA document, the rule reports a citation whose
+    sentence names the title of another entry, and neither the cited entry's title nor a
+    citation of the other: `In *The Origins of the Korean War*, ... (Stueck 2002)`.
     """
-    analysis = analyse(doc, ctx.shared)
+    from citeaudit.rules.authordate import title_mismatches
+
+    yield from title_mismatches(doc, ctx)
+    if doc.list_style != "numbered":
+        return
+    analysis = ctx.links.audit
     for mismatch in analysis.mismatches:
         item = mismatch.item
         if analysis.in_run(item) is not None and not ctx.options["include-shifted"]:
@@ -115,7 +127,7 @@ def numbering_shift(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Renumber the markers (here [8]→[7], [9]→[8], [11]→[10]).
     """
-    analysis = analyse(doc, ctx.shared)
+    analysis = ctx.links.audit
     for run in analysis.runs:
         yield _shift_diagnostic(doc, ctx, run)
 
@@ -124,9 +136,12 @@ def _shift_diagnostic(doc: Document, ctx: RuleContext, run: ShiftRun) -> Diagnos
     first, last = run.members[0], run.members[-1]
     moves = ", ".join(f"[{m.label}]→[{run.target(m)}]" for m in run.members)
     direction = "past" if run.offset > 0 else "before"
+    # A Word document names its paragraphs ("paragraph 16"), a text file its lines.
+    where = doc.places.label if doc.places else (lambda line: f"line {line}")
     message = (
-        f"numbering shift: {len(run.members)} markers from [{first.label}] (line "
-        f"{first.citation.span.line}) to [{last.label}] (line {last.citation.span.line}) each "
+        f"numbering shift: {len(run.members)} markers from [{first.label}] "
+        f"({where(first.citation.span.line)}) to [{last.label}] "
+        f"({where(last.citation.span.line)}) each "
         f"point {abs(run.offset)} {'entry' if abs(run.offset) == 1 else 'entries'} {direction} "
         f"the source the sentence describes: {moves}"
     )
@@ -191,7 +206,7 @@ def overloaded_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     ```
     Cite each document, or the collection that holds them.
     """
-    analysis = analyse(doc, ctx.shared)
+    analysis = ctx.links.audit
     by_label: dict[str, list[Item]] = defaultdict(list)
     for item in analysis.items:
         if item.own is not None and item.single:

@@ -7,8 +7,10 @@ import os
 import re
 from collections.abc import Iterator
 
-from citeaudit.linking import by_label, citations_of, label_text, labelled_citations
-from citeaudit.model import Citation, Diagnostic, Document, Span
+from citeaudit.link import Link
+from citeaudit.linking import describe, label_text
+from citeaudit.model import Citation, Diagnostic, Document, Entry
+from citeaudit.normalize import family_names, words
 from citeaudit.rules import RuleContext, from_parser, rule
 
 
@@ -31,19 +33,21 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Use a number that exists, or add the missing entry.
     """
-    table = by_label(doc)
-    if not table:
-        return
-    numbers = sorted(int(k) for k in table if k.isdigit())
-    for citation in labelled_citations(doc):
-        for target in (t for t in citation.targets if t not in table and t != "*"):
-            span = _target_span(doc, citation, target)
-            if doc.list_style == "numbered" and numbers:
-                where = f"the list runs from [{numbers[0]}] to [{numbers[-1]}]"
-                message, context = f"[{target}] matches no entry: {where}", f"[{target}]"
-            else:
-                message, context = f"'{target}' matches no entry in {_bib_names(doc)}", target
-            yield ctx.diagnostic(span, message, context=context, path=citation.path)
+    links = ctx.links
+    numbers = sorted(int(e.label) for e in doc.entries if e.label and e.label.isdigit())
+    for found in links.unresolved():
+        citation, target = found.citation, found.target
+        if citation.style == "note":
+            continue  # NOTE003, NOTE004 and NOTE008 say what is wrong with a note citation
+        span = found.span or citation.span
+        if found.why:
+            message, context = found.why, citation.raw
+        elif citation.style == "numeric" and numbers:
+            where = f"the list runs from [{numbers[0]}] to [{numbers[-1]}]"
+            message, context = f"[{target}] matches no entry: {where}", f"[{target}]"
+        else:
+            message, context = f"'{target}' matches no entry in {_bib_names(doc)}", target
+        yield ctx.diagnostic(span, message, context=context, path=citation.path)
 
 
 def _bib_names(doc: Document) -> str:
@@ -51,26 +55,14 @@ def _bib_names(doc: Document) -> str:
     return ", ".join(names) if names else "the bibliography"
 
 
-def _target_span(doc: Document, citation: Citation, target: str) -> Span:
-    """The span of the written item that names `target` (a number inside a range too)."""
-    if len(citation.label_spans) == len(citation.targets):
-        return citation.label_spans[citation.targets.index(target)]
-    for written in citation.label_spans:
-        item = doc.text[written.start : written.end]
-        numbers = [int(n) for n in re.findall(r"\d+", item)]
-        if target.isdigit() and numbers and numbers[0] <= int(target) <= numbers[-1]:
-            return written
-        if item == target:
-            return written
-    return citation.span
-
-
 @rule("CIT002", "unused-reference", "warning")
 def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an entry of the manuscript's own reference list that no citation points to.
     `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry. Entries of a
-    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited.
+    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited. In a
+    Chicago notes document, an entry of its bibliography that no note cites and that the
+    text neither names nor links to.
 
     ## Why is this bad?
     A listed but uncited source is either padding or, more often, a sign that the
@@ -84,32 +76,44 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     [1] Acheson, Dean. "Crisis in Asia." 1950.
     [2] Kennan, George. *Memoirs*. 1967.
     ```
-    Cite [2] where it is used, or remove it.
+    Cite [2] where it is used, or remove it. In an author-date or MLA list, an entry is
+    reported when no `(Author Year)`, `(Author page)` or narrative citation reaches it,
+    provided that some citations of the document do (otherwise citeaudit could not read
+    them, and says nothing rather than something wrong). In MLA, and in notes, naming the
+    author counts as citing. A list headed *Bibliography* or *Works Consulted* may hold
+    works that were read but not cited; there an entry is reported only when a citation
+    that resolves to nothing comes close to it (`(Foucault, 1974)` and Foucault 1988).
     """
-    if doc.list_style not in ("numbered",):
-        return
-    cited = citations_of(doc)
-    if not cited:
-        return
-    from citeaudit.audit import analyse
+    if doc.list_style == "unnumbered":
+        from citeaudit.rules.notes import unused_by_notes
 
+        # A notes essay cites in its notes, an author-date one in its text; a document may
+        # do both (discursive notes beside parenthetical citations): each entry once.
+        reported: set[int] = set()
+        for found in itertools.chain(_unused_unnumbered(doc, ctx), unused_by_notes(doc, ctx)):
+            if found.span.start not in reported:
+                reported.add(found.span.start)
+                yield found
+        return
+    if doc.list_style != "numbered":
+        return
+    links = ctx.links
+    if not links.of_style("numeric"):
+        return
     # The audit's reassignments: an entry whose only markers belong to a numbering shift
-    # is never really cited.
-    relinked = analyse(doc, ctx.shared).relinked
-    # An entry that a reassigned marker really cites is cited.
+    # is never really cited, and an entry that a reassigned marker really cites is cited.
+    relinked = links.relinked
     really_cited = set(relinked.values())
     for entry in doc.entries:
+        citing = links.citing(entry)
         if (
             entry.label is None
             or entry.label in really_cited
-            or (
-                entry.label in cited
-                and not _all_relinked(cited[entry.label], entry.label, relinked)
-            )
+            or (citing and not _all_relinked(citing, entry.label, relinked))
         ):
             continue
         span = entry.label_span or entry.span
-        if entry.label in cited:
+        if citing:
             message = (
                 f"entry {label_text(entry)} is never cited for what it is: its markers fit "
                 "other entries (see CIT003 and CIT004)"
@@ -119,8 +123,98 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield ctx.diagnostic(span, message, context=entry.raw[:80])
 
 
-def _all_relinked(citations: list[Citation], label: str, relinked: dict[str, str]) -> bool:
-    return bool(relinked) and all(f"{c.span.start}:{label}" in relinked for c in citations)
+def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    links = ctx.links
+    linked = [found for found in links.of_style("author-date") if found.entry is not None]
+    if not linked:
+        return
+    # Notes cite by name ("See Moretti."); in MLA, so does the sentence that names the
+    # author before a page number. Such an entry is cited, if not by a parenthesis.
+    undated = sum(1 for found in linked if found.citation.year is None)
+    mla = undated * 2 >= len(linked)
+    mentioned = _words(_notes_text(doc))
+    if mla:
+        mentioned |= _words(_body_text(doc))
+    near: dict[int, Link] = {}
+    for found in links.unresolved():
+        for entry in found.near[:1]:
+            near.setdefault(id(entry), found)
+    consulted = _consulted_list(doc)
+    for entry in doc.entries:
+        if links.citing(entry) or entry.path is not None or _named(entry, mentioned):
+            continue
+        if consulted and id(entry) not in near:
+            continue
+        message = f"entry {describe(entry)} is never cited"
+        related = []
+        if id(entry) in near:
+            found = near[id(entry)]
+            span = found.span or found.citation.span
+            message += f"; {found.citation.raw} on line {span.line} may mean it"
+            related.append(ctx.related(span, "the citation that comes closest"))
+        yield ctx.diagnostic(entry.span, message, context=entry.raw[:80], related=related)
+
+
+# Headings under which a list may hold works consulted but not cited (Chicago 14.59).
+_CONSULTED = frozenset(
+    {
+        "bibliography",
+        "select bibliography",
+        "selected bibliography",
+        "works consulted",
+        "sources consulted",
+        "further reading",
+    }
+)
+
+
+def _consulted_list(doc: Document) -> bool:
+    """A list headed 'Bibliography' (not 'References' or 'Works Cited')."""
+    if doc.references is None:
+        return False
+    from citeaudit.adapters.sections import normalise_title
+
+    above = doc.text[: doc.references.start].rstrip().rsplit("\n", 1)[-1]
+    return normalise_title(above.lstrip("#= ")) in _CONSULTED
+
+
+def _words(text: str) -> set[str]:
+    return {w.removesuffix("'s") for w in words(text)}
+
+
+def _named(entry: Entry, mentioned: set[str]) -> bool:
+    """The entry's first author (by family name, or by the first word of a name written
+    without its comma) or, for a work without an author, its title is named."""
+    if entry.authors:
+        first = entry.authors[0]
+        names = family_names((first,))
+        lead = words(first)[:1]
+        if (names and names <= mentioned) or (lead and lead[0] in mentioned):
+            return True
+    for name in ("title", "author"):
+        found = set(words(entry.get(name) or ""))
+        if found and found <= mentioned:
+            return True
+    if entry.title is None and not entry.authors:
+        found = set(words(entry.raw))
+        return len(found) >= 2 and found <= mentioned
+    return False
+
+
+def _notes_text(doc: Document) -> str:
+    inline = " ".join(m.group(0) for m in re.finditer(r"\^\[[^\]]*\]", doc.prose or doc.text))
+    return " ".join(note.text for note in doc.notes) + " " + inline
+
+
+def _body_text(doc: Document) -> str:
+    text = doc.prose or doc.text
+    if doc.references is None:
+        return text
+    return text[: doc.references.start] + " " + text[doc.references.end :]
+
+
+def _all_relinked(citing: list[Link], label: str, relinked: dict[str, str]) -> bool:
+    return bool(relinked) and all(f"{f.citation.span.start}:{label}" in relinked for f in citing)
 
 
 @rule("CIT006", "citation-order", "info")
@@ -142,14 +236,12 @@ def citation_order(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     if doc.list_style != "numbered":
         return
-    table = by_label(doc)
     if _alphabetical(doc):
         return
     first: dict[str, Citation] = {}
-    for citation in labelled_citations(doc):
-        for target in citation.targets:
-            if target in table and target.isdigit():
-                first.setdefault(target, citation)
+    for found in ctx.links.of_style("numeric"):
+        if found.entry is not None and found.target.isdigit():
+            first.setdefault(found.target, found.citation)
     order = list(first)
     ideal = sorted(order, key=int)
     for got, expected in zip(order, ideal, strict=True):
@@ -211,8 +303,9 @@ def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     numeric = [c for c in doc.citations if c.style == "numeric"]
     keyed = [c for c in doc.citations if c.style == "key"]
+    listed = _listed_names(doc)
     author_date = [
-        c for c in doc.citations if c.style == "author-date" and _names_listed_author(doc, c)
+        c for c in doc.citations if c.style == "author-date" and _names_listed_author(listed, c)
     ]
     styles = {"numeric": numeric, "author-date": author_date, "key": keyed}
     present = {name: cites for name, cites in styles.items() if cites}
@@ -231,8 +324,13 @@ def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-def _names_listed_author(doc: Document, citation: Citation) -> bool:
-    surnames = {
+def _listed_names(doc: Document) -> set[str]:
+    return {
         part.strip(",.").casefold() for e in doc.entries for a in e.authors for part in a.split()
     }
-    return any(a.split()[0].casefold() in surnames for a in citation.authors)
+
+
+def _names_listed_author(listed: set[str], citation: Citation) -> bool:
+    return bool(citation.year) and any(
+        a.split()[0].casefold() in listed for a in citation.authors if a.split()
+    )

@@ -11,9 +11,12 @@ from citeaudit.rules import RuleContext, from_parser, rule
 @rule("IO001", "unreadable-file", "error")
 def unreadable_file(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
-    Reports a file that cannot be checked: it cannot be read, it is binary, it is too large
-    (over 20 MiB), or it is not valid UTF-8 (it is then read as Windows-1252 and checked,
-    but fixes are withheld).
+    Reports a file that cannot be checked: it cannot be read (permissions, a broken
+    symbolic link, an unreadable folder), it is not a regular file (a FIFO, a device), it
+    is binary, it is too large (over 20 MiB), an `\\input` or bibliography that lies
+    outside the project (unless `allow-outside-root` is set), an `\\input` cycle, or a file
+    that is not valid UTF-8 (a warning on its first bad character: it is then read as
+    Windows-1252 and checked, but fixes are withheld). An empty file is not reported.
 
     ## Why is this bad?
     A manuscript the linter cannot read is a manuscript nobody checked. Saying so is better
@@ -46,4 +49,27 @@ def unused_suppression(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     Remove the comment.
     """
     # The engine reports these itself, after every other rule has run.
+    return iter(())
+
+
+@rule("ERR001", "internal-error", "error")
+def internal_error(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports that a rule (or the link stage) failed with an internal error on this
+    document. The other rules' findings are still reported, and the other files are still
+    checked, but the run exits with 2. It cannot be deselected or suppressed.
+
+    ## Why is this bad?
+    A crash is a bug in citeaudit, and a document that was not fully checked must never
+    pass as clean.
+
+    ## Example
+    ```text
+    essay.md:1:1: ERR001 internal error in rule REF006 (ValueError: Invalid IPv6 URL at
+    sources.py:210); this document was not fully checked. Please report it, with the
+    file if you can.
+    ```
+    Report it; until it is fixed, `--ignore` the failing rule's code.
+    """
+    # The engine reports crashes itself, where they happen.
     return iter(())

@@ -8,14 +8,18 @@ import datetime
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-from citeaudit.audit import analyse, describe_entry
-from citeaudit.context import paragraph_bounds, sentence_bounds
-from citeaudit.linking import label_text
+from citeaudit.linking import describe, label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, fold
 from citeaudit.rules import RuleContext, rule
+
+
+def _describe(entry: Entry) -> str:
+    from citeaudit.audit import describe_entry
+
+    return describe_entry(entry)
 
 
 @rule("SRC001", "anachronistic-source", "warning")
@@ -40,8 +44,13 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     [6] Stueck, William. (1947) Rethinking the Korean War.
     ```
     Correct the year (the book appeared in 1995), or cite the record of the meeting.
+    Author-date and MLA citations are checked the same way against the entry they link
+    to: `In 1950 the war began (Stueck 1947).`
     """
-    analysis = analyse(doc, ctx.shared)
+    yield from _anachronistic_by_author(doc, ctx)
+    if doc.list_style != "numbered":
+        return
+    analysis = ctx.links.audit
     this_year = datetime.date.today().year
     # A marker's number is not a year, even in a list long enough to reach [1921].
     labels = {s.start for c in doc.citations for s in c.label_spans}
@@ -60,10 +69,75 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         yield ctx.diagnostic(
             item.citation.span,
             f"[{item.label}] cites a source of {published} for events of {event}: "
-            f"entry {describe_entry(entry)}",
+            f"entry {_describe(entry)}",
             related=[ctx.related(entry.label_span or entry.span, f"entry [{entry.label}]")],
             context=f"[{item.label}] {published} < {event}",
         )
+
+
+def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    found = [f for f in ctx.links.of_style("author-date") if f.entry is not None]
+    if not found:
+        return
+    this_year = datetime.date.today().year
+    chars = list(doc.prose or doc.text)
+    for citation in doc.citations:  # a citation's own years are publications, not events
+        for i in range(citation.span.start, min(citation.span.end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    text = "".join(chars)
+    from citeaudit.context import sentence_bounds
+
+    sentences = sentence_bounds(text)
+    starts = [s for s, _ in sentences]
+    for link in found:
+        entry = link.entry
+        assert entry is not None
+        published = (entry.year or "")[:4]
+        if not published.isdigit():
+            continue
+        at = bisect.bisect_right(starts, link.citation.span.start) - 1
+        if at < 0:
+            continue
+        years = _events(text, sentences[at][0], link.citation.span.start, this_year)
+        if not years or max(years) <= int(published):
+            continue
+        event = max(years)
+        yield ctx.diagnostic(
+            link.span or link.citation.span,
+            f"{link.citation.raw} cites a source of {published} for events of {event}: "
+            f"entry {describe(entry)}",
+            related=[ctx.related(entry.span, f"entry {describe(entry)}")],
+            context=f"{link.target} {published} < {event}",
+        )
+
+
+_AS_OF = re.compile(
+    r"\b(?:as of|up to|until now|to date in)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?$", re.I
+)
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:['’]s)?,?\s+$")
+
+
+def _events(text: str, start: int, end: int, this_year: int) -> list[int]:
+    """Years of events in an author-date sentence: a year after a name ("Stueck 1993")
+    names a publication, one after a month or a preposition ("June 1950", "In 1950") an
+    event."""
+    from citeaudit.adapters.authordate import NOT_AUTHORS
+
+    out = []
+    for m in _EVENT_YEAR.finditer(text, start, end):
+        before = text[max(0, m.start() - 30) : m.start()]
+        name = _NAME_BEFORE.search(before)
+        if (name and name.group(1) not in NOT_AUTHORS) or before.rstrip().endswith("("):
+            continue
+        if _AS_OF.search(before):  # "As of August 2015": when the author writes
+            continue
+        if re.match(r"\s*[-–]\s*\d", text[m.end() : m.end() + 3]):
+            continue
+        year = int(m.group(1))
+        if year <= this_year:
+            out.append(year)
+    return out
 
 
 _EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")
@@ -215,7 +289,7 @@ def tertiary_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def _tertiary(entry: Entry, domains: list[str]) -> str | None:
     for url in _urls(entry):
-        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").casefold()
+        host = _host(url).casefold()
         for domain in domains:
             if host == domain or host.endswith("." + domain):
                 return domain
@@ -259,7 +333,8 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     ```
     Cite the record of the conversation after the quotation.
     """
-    if not doc.citations and not doc.note_refs:
+    # Citations inside notes are not markers in the text.
+    if not any(c.style != "note" for c in doc.citations) and not doc.note_refs:
         return
     text = _body(doc)
     # Sentences are read with quotations flattened, so a full stop inside a quotation
@@ -269,10 +344,12 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
         for i in range(q_start + 1, q_end - 1):
             if flat[i] not in "\r\n":
                 flat[i] = "x"
+    from citeaudit.context import paragraph_bounds, sentence_bounds
+
     sentences = sentence_bounds("".join(flat))
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
-    notes_style = bool(doc.note_refs) and not doc.citations
+    notes_style = bool(doc.note_refs) and all(c.style == "note" for c in doc.citations)
     for start, end in paragraph_bounds(text):
         for q_start, q_end in _quotations(text, start, end):
             quoted = text[q_start + 1 : q_end - 1]
@@ -528,7 +605,7 @@ def _names_itself(entry: Entry, url: str) -> bool:
         "dataset/software",
     ):
         return True
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    host = _host(url)
     title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
     labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
     names = [re.sub(r"[\W_]+", "", label) for label in labels]
@@ -536,11 +613,28 @@ def _names_itself(entry: Entry, url: str) -> bool:
 
 
 def _home_page(url: str) -> bool:
-    parts = urlsplit(url if "//" in url else "//" + url)
+    parts = _split(url)
+    if parts is None:
+        return False
     path = parts.path.strip("/")
-    return (
-        bool(parts.hostname) and not parts.query and path in ("", "index.html", "index.htm", "home")
-    )
+    return bool(_host(url)) and not parts.query and path in ("", "index.html", "index.htm", "home")
+
+
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL as written in a reference; None when it is not one (urlsplit
+    raises on `http://]c`, an unbalanced IPv6 bracket)."""
+    try:
+        return urlsplit(url if "//" in url else "//" + url)
+    except ValueError:
+        return None
+
+
+def _host(url: str) -> str:
+    parts = _split(url)
+    try:
+        return (parts.hostname if parts else None) or ""
+    except ValueError:
+        return ""
 
 
 def _web_only(entry: Entry) -> bool:

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 
-from citeaudit.model import Citation, Diagnostic, Document, LineIndex, Span, Suppression
+from citeaudit.model import Citation, Diagnostic, Document, LineIndex, Note, Span, Suppression
 
 __all__ = [
     "CITE_COMMANDS",
@@ -349,7 +349,7 @@ def parse_latex(
     prose = "".join(prose_chars)
     commands = CITE_COMMANDS | set(macros) | cite_macros(code)
     bibliographies = _bibliographies(code, root)
-    return Document(
+    doc = Document(
         path=path,
         format="latex",
         text=text,
@@ -360,6 +360,35 @@ def parse_latex(
         bibliographies=bibliographies,
         list_style="bibtex" if bibliographies else None,
     )
+    doc.notes = _footnotes(prose, index)
+    if doc.notes:
+        from citeaudit.adapters.notecites import note_citations
+
+        found = note_citations(doc, doc.notes, "latex-footnote")
+        doc.citations = sorted(doc.citations + found, key=lambda c: c.span.start)
+    return doc
+
+
+_FOOTNOTE = re.compile(r"\\footnote(?:text)?\s*(?:\[[^\]]*\])?\s*(?=\{)")
+
+
+def _footnotes(prose: str, index: LineIndex) -> list[Note]:
+    """`\\footnote{...}`: each is an inline note, its own marker."""
+    notes = []
+    for n, m in enumerate(_FOOTNOTE.finditer(prose), start=1):
+        end = _group_end(prose, m.end(), "{", "}", 20_000)
+        if end is None:
+            continue
+        notes.append(
+            Note(
+                label=f"footnote-{n}",
+                span=index.span(m.start(), end),
+                text=" ".join(prose[m.end() + 1 : end - 1].split()),
+                body_span=index.span(m.end() + 1, end - 1),
+                inline=True,
+            )
+        )
+    return notes
 
 
 # ---------------------------------------------------------------------------------------
@@ -372,6 +401,8 @@ class _Include:
     end: int
     written: str
     path: str | None  # None when no candidate could be read
+    reason: str | None = None  # why not, when known
+    cycle: bool = False  # it names a file that is already being read
 
 
 @dataclass
@@ -388,13 +419,21 @@ def _candidates(root: str, folder: str, name: str) -> list[str]:
     return [base] if base.lower().endswith(".tex") else [base + ".tex", base]
 
 
-def _walk(path: str, text: str, read: Callable[[str], str | None]) -> list[_Source]:
+def _walk(
+    path: str,
+    text: str,
+    read: Callable[[str], str | None],
+    explain: Callable[[str], str | None] | None = None,
+) -> list[_Source]:
     root = os.path.dirname(path) or "."
     sources: list[_Source] = []
-    seen = {os.path.normpath(path)}
+    # Compared by real path, so `\input{./main}` or a symlink is recognised as the same file.
+    seen = {os.path.realpath(path)}
+    chain: list[str] = []
 
     def visit(source: _Source) -> None:
         sources.append(source)
+        chain.append(os.path.realpath(source.path))
         code, _ = _strip_not_text(source.text)
         body_start = _preamble_end(code)
         here = os.path.relpath(os.path.dirname(source.path) or ".", root)
@@ -409,20 +448,27 @@ def _walk(path: str, text: str, read: Callable[[str], str | None]) -> list[_Sour
             include = _Include(match.start(), match.end(), name, None)
             source.includes.append(include)
             for candidate in _candidates(root, folder, name):
-                if candidate in seen:
+                real = os.path.realpath(candidate)
+                if real in seen:
                     include.path = candidate  # a cycle or a repeat: read once
+                    include.cycle = real in chain
                     break
                 if len(seen) >= MAX_FILES:
+                    include.reason = f"more than {MAX_FILES} files are included; not read"
                     break
                 content = read(candidate)
                 if content is not None:
                     include.path = candidate
-                    seen.add(candidate)
+                    seen.add(real)
                     preamble = source.in_preamble or (
                         body_start is not None and match.start() < body_start
                     )
                     visit(_Source(candidate, content, preamble))
                     break
+                why = explain(candidate) if explain else None
+                if why and (include.reason is None or os.path.lexists(candidate)):
+                    include.reason = why
+        chain.pop()
 
     visit(_Source(path, text, False))
     return sources
@@ -439,7 +485,12 @@ def expand_inputs(path: str, text: str, read: Callable[[str], str | None]) -> li
     return [(source.path, source.text) for source in _walk(path, text, read)]
 
 
-def parse_latex_project(path: str, text: str, read: Callable[[str], str | None]) -> list[Document]:
+def parse_latex_project(
+    path: str,
+    text: str,
+    read: Callable[[str], str | None],
+    explain: Callable[[str], str | None] | None = None,
+) -> list[Document]:
     """Every file of a LaTeX project as its own Document, the main file first.
 
     Citation macros defined anywhere apply everywhere; files included from the preamble
@@ -447,7 +498,7 @@ def parse_latex_project(path: str, text: str, read: Callable[[str], str | None])
     files named in any file. An include that cannot be read becomes an IO001 diagnostic
     on the line that includes it.
     """
-    sources = _walk(path, text, read)
+    sources = _walk(path, text, read, explain)
     macros: set[str] = set()
     for source in sources:
         macros |= cite_macros(_strip_not_text(source.text)[0])
@@ -458,7 +509,7 @@ def parse_latex_project(path: str, text: str, read: Callable[[str], str | None])
             source.path, source.text, root=root, in_preamble=source.in_preamble, macros=macros
         )
         for include in source.includes:
-            if include.path is None:
+            if include.path is None or include.cycle:
                 doc.problems.append(_missing(doc, include))
         documents.append(doc)
     main = documents[0]
@@ -479,6 +530,17 @@ def _missing(doc: Document, include: _Include) -> Diagnostic:
         code="IO001",
         rule="unreadable-file",
         severity="error",
-        message=f"cannot read included file `{include.written}`",
+        message=_why(include),
         context=include.written,
     )
+
+
+def _why(include: _Include) -> str:
+    if include.cycle:
+        return (
+            f"`{include.written}` includes a file that is already being read, so LaTeX would "
+            "never finish; it is read once"
+        )
+    if include.reason:
+        return f"cannot read included file `{include.written}`: {include.reason}"
+    return f"cannot read included file `{include.written}`"

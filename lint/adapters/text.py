@@ -6,7 +6,7 @@ import dataclasses
 import os
 import re
 
-from citeaudit.adapters import markers, notes, sections, suppress
+from citeaudit.adapters import markers, notes, reflist, sections, suppress
 from citeaudit.adapters.authordate import author_date_citations
 from citeaudit.adapters.prose import Flavor, blank, mask
 from citeaudit.model import Citation, Document, Edit, Entry, Fix, LineIndex, Note
@@ -32,7 +32,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
     doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor])
 
-    found = [s for s in sections.reference_sections(prose, flavor)]
+    found = reflist.trim_sections(prose, flavor, sections.reference_sections(prose, flavor))
     raw_entries = _entries(text, found, doc)
     if not raw_entries:
         trailing = sections.numbered_run(text)
@@ -42,14 +42,19 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
             doc.list_style = "numbered"
             found = [sections.Section(None, trailing[0], trailing[1], "references")]
             doc.notes_list = "<sup>" in text[trailing[0] : trailing[0] + 40].lower()
+    if not raw_entries:
+        raw_entries, found = _trailing_list(doc, found)
     doc.entries = [_parse_entry(text, index, raw) for raw in raw_entries]
+    if doc.list_style == "unnumbered":
+        doc.entries = reflist.inherit_authors(doc.entries, index)
 
     body = list(prose)
     for section in found:
         blank(body, section.heading.start if section.heading else section.start, section.end)
     markdown = flavor == "markdown"
     definitions = notes.definitions(prose, index) if markdown else []
-    for note in definitions:
+    colonless = notes.colonless_notes(prose, index) if markdown else []
+    for note in definitions + colonless:
         blank(body, note.span.start, note.span.end)
     body_text = "".join(body)
 
@@ -58,13 +63,14 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     citations, malformed = markers.numeric_citations(
         body_text, index, skip_sup_before=_title_block_end(prose), max_number=highest
     )
-    doc.citations = citations + author_date_citations(body_text, index)
+    doc.citations = citations + author_date_citations(body_text, index, list_style=doc.list_style)
     if markdown:
         doc.citations += _pandoc(doc, body_text)
     doc.citations.sort(key=lambda c: c.span.start)
     malformed += list(markers.malformed_markers(body_text))
     if markdown:
         malformed += _notes(doc, text, prose, definitions)
+        _note_citations(doc, colonless, body_text)
     for bad in malformed:
         span = index.span(bad.start, bad.end)
         written = text[bad.start : bad.end]
@@ -111,6 +117,54 @@ def _notes(
     return colonless
 
 
+def _note_citations(doc: Document, colonless: list[Note], body: str) -> None:
+    """Chicago notes: the citations inside footnotes, inline notes and definitions that
+    lack their colon; and the bibliography page a notes document names, if any."""
+    from citeaudit.adapters.notecites import note_citations
+
+    inline = notes.inline_notes(body, doc.lines)
+    doc.notes = sorted(doc.notes + colonless + inline, key=lambda n: n.span.start)
+    found = note_citations(doc, doc.notes)
+    if not found:
+        return
+    doc.citations = sorted(doc.citations + found, key=lambda c: c.span.start)
+    if not doc.entries:
+        _bibliography_page(doc)
+
+
+def _bibliography_page(doc: Document) -> None:
+    """A notes document whose bibliography is a page of its own: named in the front
+    matter (`bibliography: bibliography.md`) or beside it as `NAME.bibliography.md`."""
+    pages = [b for b in doc.bibliographies if b.endswith((".md", ".markdown", ".txt"))]
+    stem = os.path.splitext(doc.path)[0]
+    if not pages and not stem.endswith(".bibliography"):
+        pages = [p for p in (f"{stem}.bibliography.md",) if os.path.isfile(p)]
+    if not pages:
+        return
+    from citeaudit.load import load
+
+    doc.bibliographies = [b for b in doc.bibliographies if b not in pages]
+    for page in pages:
+        if not os.path.isfile(page):
+            message = f"bibliography page {page} named in the front matter does not exist"
+            doc.problems.append(problem(doc.path, doc.span(0, 0), "IO001", message, page))
+            continue
+        other = load(page)
+        entries = other.entries
+        if not entries:
+            start = _front_matter_end(other.text)
+            raw = sections.unnumbered_entries(other.text, start, len(other.text))
+            entries = [_parse_entry(other.text, other.lines, r) for r in raw]
+        doc.entries += [dataclasses.replace(e, path=page) for e in entries]
+    if doc.entries:
+        doc.list_style = "unnumbered"
+
+
+def _front_matter_end(text: str) -> int:
+    m = re.match(r"---\r?\n.*?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S)
+    return m.end() if m else 0
+
+
 def _entries(text: str, found: list[sections.Section], doc: Document) -> list[sections.RawEntry]:
     numbered = [e for s in found for e in sections.numbered_entries(text, s.start, s.end)]
     if numbered:
@@ -124,6 +178,21 @@ def _entries(text: str, found: list[sections.Section], doc: Document) -> list[se
     if chosen:
         doc.references = doc.lines.span(chosen[0].start, chosen[-1].end)
     return numbered
+
+
+def _trailing_list(
+    doc: Document, found: list[sections.Section]
+) -> tuple[list[sections.RawEntry], list[sections.Section]]:
+    """An unnumbered list with no heading: a run of references that ends the document."""
+    run = reflist.trailing_run(doc.text)
+    if run is None:
+        return [], found
+    doc.references = doc.lines.span(*run)
+    doc.list_style = "unnumbered"
+    return sections.unnumbered_entries(doc.text, *run), [
+        *found,
+        sections.Section(None, run[0], run[1], "references"),
+    ]
 
 
 def _parse_entry(text: str, index: LineIndex, raw: sections.RawEntry) -> Entry:

@@ -1,0 +1,1 @@
+"""One linker per family of citation styles; `citeaudit.link` chooses among them."""
