@@ -436,8 +436,9 @@ class _Matcher:
     vocabulary that shares a trigram with the word and whose length allows the ratio.
 
     Why a shared trigram is certain: a ratio of 88 allows an insertion-deletion distance
-    k <= 0.12 * (n + m), and each edit breaks at most 3 of a word's n - 2 trigrams, so
-    n - 2 - 3k > 0 trigrams survive for every n >= 6 within the length window."""
+    of at most 0.12 * (n + m); a deletion from the word breaks at most 3 of its n - 2
+    trigrams and an insertion at most 2, and within that distance some trigram survives
+    for every n >= 6 (checked for all lengths below 400; above, 3 x 0.27n < n - 2)."""
 
     def __init__(self, listed: list[tuple[str, ...]]) -> None:
         holders: dict[str, set[int]] = defaultdict(set)

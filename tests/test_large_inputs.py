@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-from citeaudit import engine
+import pytest
+
+from citeaudit import audit, engine
 from citeaudit.adapters.prose import (
     _ADOC_BLOCK,
     _EMAIL,
@@ -244,3 +246,38 @@ def test_latex_math_spans_agree_with_the_regex_and_take_linear_time() -> None:
         expected = [(m.start(), m.end()) for m in _LATEX_MATH.finditer(text)]
         assert list(_latex_math_spans(text)) == expected, repr(text)
     assert timed(mask, "\\( a " * 100_000, "markdown") < 10
+
+
+def test_fuzzy_word_matching_finds_every_alike_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The length window and the trigram index leave out no token that rapidfuzz's ratio
+    would accept (checked against every pair, on near-duplicate words)."""
+    from rapidfuzz import fuzz
+
+    rng = random.Random(5)
+    base = ["".join(rng.choice("abcde") for _ in range(rng.randint(3, 20))) for _ in range(150)]
+    vocab = set(base)
+    for word in base:
+        for _ in range(3):
+            letters = list(word)
+            at = rng.randrange(len(letters) + 1)
+            if rng.random() < 0.5 and letters:
+                letters.pop(min(at, len(letters) - 1))
+            else:
+                letters.insert(at, rng.choice("abcdef"))
+            vocab.add("".join(letters))
+    tokens = sorted(vocab)
+    for window in (audit.WINDOW, 0):  # 0: every lookup goes through the trigram index
+        monkeypatch.setattr(audit, "WINDOW", window)
+        matcher = audit._Matcher([(t,) for t in tokens])
+        for word in tokens[::3]:
+            expected = {
+                j
+                for j, t in enumerate(tokens)
+                if t == word
+                or (
+                    len(t) >= audit.SHORT_TOKEN
+                    and len(word) >= audit.SHORT_TOKEN
+                    and fuzz.ratio(word, t) >= audit.TOKEN_CUTOFF
+                )
+            }
+            assert matcher.match(word) == expected, word
