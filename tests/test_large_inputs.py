@@ -281,3 +281,33 @@ def test_fuzzy_word_matching_finds_every_alike_token(monkeypatch: pytest.MonkeyP
                 )
             }
             assert matcher.match(word) == expected, word
+
+
+def _decisions(doc: Document) -> tuple[object, ...]:
+    analysis = analyse_document(doc)
+    assert analysis.scores is not None
+    return (
+        [(m.item.index, m.better, m.evidence) for m in analysis.mismatches],
+        [(r.offset, [m.index for m in r.members]) for r in analysis.runs],
+        sorted(analysis.relinked.items()),
+        [analysis.scores.top(i) for i in range(len(analysis.items))],
+    )
+
+
+def test_bounded_rows_decide_as_fully_expanded_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every word "common" (rows bounded, expanded only when the bound says so) the
+    audit decides exactly as with every row expanded."""
+    rng = random.Random(11)
+    text = shapes.numbered_list(150, 750)
+    # Point some markers elsewhere, so that mismatches and shifts exist to be found.
+    text = re.sub(
+        r"\[(\d+)\]\.", lambda m: f"[{int(m.group(1)) + (rng.random() < 0.1)}].", text, count=700
+    )
+    lai = (ROOT / "corpus" / "lai-2023" / "essay.md").read_text(encoding="utf-8")
+    for source in (text, lai):
+        monkeypatch.setattr(audit, "COMMON", 10**9)
+        full = _decisions(load("essay.md", source.encode("utf-8")))
+        monkeypatch.setattr(audit, "COMMON", 1)
+        bounded = _decisions(load("essay.md", source.encode("utf-8")))
+        assert bounded == full
+        assert full[0] or source is text
