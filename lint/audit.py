@@ -7,16 +7,16 @@ one sparse score table, citations by entries, from four kinds of agreement:
 - words: the names and content words of the citing sentence against the words of each
   entry, fuzzily (each distinct word is matched once against the entries' vocabulary,
   an exact-match dictionary first, then rapidfuzz only among words whose length allows
-  the ratio), each weighted by how rare it is among the entries and among the citing
+  the ratio and, on long lists, that share a trigram with it), each weighted by how rare it is among the entries and among the citing
   sentences, so "Kim" in an essay about Kim counts for little and "Acheson" for much;
 - dates: the sentence's dates (a yearless "12 January" takes the year in force) against
   the dates of the entries that share their year or month (indexed, not scanned);
 - kinds of document: a "telegraph" in the sentence and a "Ciphered Telegram" entry;
 - quotations: a quoted phrase that is an entry's title.
 
-Scores are plain dicts, one per row, holding only the entries that score above zero: a
-document of 10,000 citations and 2,000 entries keeps a few entries per row, not a dense
-matrix, and a one-file run never imports numpy.
+Rows are computed on demand (`_Row`): exact scores for the entries that share something
+rare with the citing text, and a bound for the rest, so a list of 2,000 entries cited
+10,000 times never builds a dense matrix, and no run imports numpy.
 
 From the table it finds citations whose own entry scores low while another scores clearly
 higher (mismatches), runs of citations that each fit entry n-k (numbering shifts), and the
