@@ -7,16 +7,16 @@ one sparse score table, citations by entries, from four kinds of agreement:
 - words: the names and content words of the citing sentence against the words of each
   entry, fuzzily (each distinct word is matched once against the entries' vocabulary,
   an exact-match dictionary first, then rapidfuzz only among words whose length allows
-  the ratio), each weighted by how rare it is among the entries and among the citing
+  the ratio and, on long lists, that share a trigram with it), each weighted by how rare it is among the entries and among the citing
   sentences, so "Kim" in an essay about Kim counts for little and "Acheson" for much;
 - dates: the sentence's dates (a yearless "12 January" takes the year in force) against
   the dates of the entries that share their year or month (indexed, not scanned);
 - kinds of document: a "telegraph" in the sentence and a "Ciphered Telegram" entry;
 - quotations: a quoted phrase that is an entry's title.
 
-Scores are plain dicts, one per row, holding only the entries that score above zero: a
-document of 10,000 citations and 2,000 entries keeps a few entries per row, not a dense
-matrix, and a one-file run never imports numpy.
+Rows are computed on demand (`_Row`): exact scores for the entries that share something
+rare with the citing text, and a bound for the rest, so a list of 2,000 entries cited
+10,000 times never builds a dense matrix, and no run imports numpy.
 
 From the table it finds citations whose own entry scores low while another scores clearly
 higher (mismatches), runs of citations that each fit entry n-k (numbering shifts), and the
@@ -436,8 +436,9 @@ class _Matcher:
     vocabulary that shares a trigram with the word and whose length allows the ratio.
 
     Why a shared trigram is certain: a ratio of 88 allows an insertion-deletion distance
-    k <= 0.12 * (n + m), and each edit breaks at most 3 of a word's n - 2 trigrams, so
-    n - 2 - 3k > 0 trigrams survive for every n >= 6 within the length window."""
+    of at most 0.12 * (n + m); a deletion from the word breaks at most 3 of its n - 2
+    trigrams and an insertion at most 2, and within that distance some trigram survives
+    for every n >= 6 (checked for all lengths below 400; above, 3 x 0.27n < n - 2)."""
 
     def __init__(self, listed: list[tuple[str, ...]]) -> None:
         holders: dict[str, set[int]] = defaultdict(set)

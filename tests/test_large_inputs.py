@@ -17,7 +17,9 @@ from collections import Counter
 from pathlib import Path
 from types import ModuleType
 
-from citeaudit import engine
+import pytest
+
+from citeaudit import audit, engine
 from citeaudit.adapters.prose import (
     _ADOC_BLOCK,
     _EMAIL,
@@ -244,3 +246,68 @@ def test_latex_math_spans_agree_with_the_regex_and_take_linear_time() -> None:
         expected = [(m.start(), m.end()) for m in _LATEX_MATH.finditer(text)]
         assert list(_latex_math_spans(text)) == expected, repr(text)
     assert timed(mask, "\\( a " * 100_000, "markdown") < 10
+
+
+def test_fuzzy_word_matching_finds_every_alike_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The length window and the trigram index leave out no token that rapidfuzz's ratio
+    would accept (checked against every pair, on near-duplicate words)."""
+    from rapidfuzz import fuzz
+
+    rng = random.Random(5)
+    base = ["".join(rng.choice("abcde") for _ in range(rng.randint(3, 20))) for _ in range(150)]
+    vocab = set(base)
+    for word in base:
+        for _ in range(3):
+            letters = list(word)
+            at = rng.randrange(len(letters) + 1)
+            if rng.random() < 0.5 and letters:
+                letters.pop(min(at, len(letters) - 1))
+            else:
+                letters.insert(at, rng.choice("abcdef"))
+            vocab.add("".join(letters))
+    tokens = sorted(vocab)
+    for window in (audit.WINDOW, 0):  # 0: every lookup goes through the trigram index
+        monkeypatch.setattr(audit, "WINDOW", window)
+        matcher = audit._Matcher([(t,) for t in tokens])
+        for word in tokens[::3]:
+            expected = {
+                j
+                for j, t in enumerate(tokens)
+                if t == word
+                or (
+                    len(t) >= audit.SHORT_TOKEN
+                    and len(word) >= audit.SHORT_TOKEN
+                    and fuzz.ratio(word, t) >= audit.TOKEN_CUTOFF
+                )
+            }
+            assert matcher.match(word) == expected, word
+
+
+def _decisions(doc: Document) -> tuple[object, ...]:
+    analysis = analyse_document(doc)
+    assert analysis.scores is not None
+    return (
+        [(m.item.index, m.better, m.evidence) for m in analysis.mismatches],
+        [(r.offset, [m.index for m in r.members]) for r in analysis.runs],
+        sorted(analysis.relinked.items()),
+        [analysis.scores.top(i) for i in range(len(analysis.items))],
+    )
+
+
+def test_bounded_rows_decide_as_fully_expanded_rows(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With every word "common" (rows bounded, expanded only when the bound says so) the
+    audit decides exactly as with every row expanded."""
+    rng = random.Random(11)
+    text = shapes.numbered_list(150, 750)
+    # Point some markers elsewhere, so that mismatches and shifts exist to be found.
+    text = re.sub(
+        r"\[(\d+)\]\.", lambda m: f"[{int(m.group(1)) + (rng.random() < 0.1)}].", text, count=700
+    )
+    lai = (ROOT / "corpus" / "lai-2023" / "essay.md").read_text(encoding="utf-8")
+    for source in (text, lai):
+        monkeypatch.setattr(audit, "COMMON", 10**9)
+        full = _decisions(load("essay.md", source.encode("utf-8")))
+        monkeypatch.setattr(audit, "COMMON", 1)
+        bounded = _decisions(load("essay.md", source.encode("utf-8")))
+        assert bounded == full
+        assert full[0] or source is text

@@ -31,6 +31,7 @@ def imported(*args: str) -> set[str]:
 
 
 def test_checking_the_lai_essay_imports_no_heavy_module() -> None:
+    # --no-cache: a cached result would skip the audit and prove nothing.
     modules = imported("check", "--no-cache", str(LAI.relative_to(ROOT)))
     assert "citeaudit" in modules and "rapidfuzz" in modules  # the audit did run
     assert not modules & set(HEAVY), sorted(modules & set(HEAVY))
