@@ -1,35 +1,138 @@
-"""Give a manuscript the bibliography it names: front matter, \\bibliography, or `library`."""
+"""Give a manuscript its bibliography: the one it names (front matter, \\bibliography), the
+configured `library`, or the one beside it (`paper.bib` for `paper.md`, or the only .bib
+in its folder).
+
+A named file that does not exist is reported where it is named, and the citations it was
+meant to check stay unchecked (rule CIT010 says so), never silently "passed".
+"""
 
 from __future__ import annotations
 
 import os
 
 from citeaudit.config import Settings
-from citeaudit.model import Document
+from citeaudit.model import Diagnostic, Document, Entry, Span
+from citeaudit.problems import problem
+
+__all__ = ["attach_bibliographies", "bibliography_users", "discover_bibliography"]
 
 
 def attach_bibliographies(doc: Document, settings: Settings) -> None:
-    """Load the .bib files a key-citing document names and add their entries."""
+    """Load the bibliography of a key-citing document and add its entries."""
     if doc.format == "bibtex" or doc.list_style in ("numbered", "unnumbered"):
         return
+    markdown = doc.format == "markdown"
+    keyed = any(c.style == "key" for c in doc.citations)
     paths = list(doc.bibliographies)
-    if not paths and settings.library and any(c.style == "key" for c in doc.citations):
+    origin = "named" if paths else None
+    if not paths and settings.library and (keyed or markdown):
         paths = [os.path.join(settings.root, p) for p in settings.library]
-    if not paths:
-        return
-    from citeaudit.adapters.bibtex import load_bib_file
-
+        origin = "library"
+    if not paths and keyed:
+        found = discover_bibliography(doc.path)
+        if found:
+            paths, origin = [found], "found"
+            doc.bibliographies = [found]
+    doc.bibliography_origin = origin
+    loaded = False
     for path in paths:
-        entries, problems, _ = load_bib_file(path)
+        if not os.path.isfile(path):
+            doc.problems.append(_missing(doc, path, origin))
+            continue
+        entries, problems = _load(path)
         doc.entries.extend(entries)
         doc.problems.extend(problems)
-    doc.list_style = "bibtex"
-    if doc.format == "markdown":
+        loaded = True
+    if loaded:
+        doc.list_style = "bibtex"
+    if markdown and (loaded or keyed):
         _bare_keys(doc)
 
 
+def discover_bibliography(path: str) -> str | None:
+    """`paper.bib` beside `paper.md`, else the only `.bib` in the manuscript's folder."""
+    if path in ("-", "<stdin>"):
+        return None
+    folder = os.path.dirname(os.path.abspath(path))
+    stem = os.path.splitext(os.path.basename(path))[0]
+    beside = os.path.join(folder, stem + ".bib")
+    if os.path.isfile(beside):
+        return os.path.join(os.path.dirname(path), stem + ".bib")
+    try:
+        bibs = [n for n in os.listdir(folder) if n.lower().endswith(".bib")]
+    except OSError:
+        return None
+    if len(bibs) == 1 and os.path.isfile(os.path.join(folder, bibs[0])):
+        return os.path.join(os.path.dirname(path), bibs[0])
+    return None
+
+
+def bibliography_users(docs: list[Document]) -> dict[str, set[str]]:
+    """For each bibliography file (absolute path), the manuscripts of the run that use it."""
+    users: dict[str, set[str]] = {}
+    for doc in docs:
+        for bib in doc.bibliographies:
+            users.setdefault(os.path.abspath(bib), set()).add(doc.path)
+    return users
+
+
+def _load(path: str) -> tuple[list[Entry], list[Diagnostic]]:
+    from citeaudit.adapters.csl import is_csl_path
+
+    if is_csl_path(path):
+        from citeaudit.adapters.csl import parse_csl
+
+        text, problems = _read_csl(path)
+        if text is None:
+            return [], problems
+        entries, found = parse_csl(text, path)
+        return entries, problems + found
+    from citeaudit.adapters.bibtex import load_bib_file
+
+    entries, problems, _ = load_bib_file(path)
+    return entries, problems
+
+
+def _read_csl(path: str) -> tuple[str | None, list[Diagnostic]]:
+    """The text of a CSL file (UTF-8, as JSON and pandoc's YAML require), or IO001."""
+    from citeaudit.model import LineIndex
+
+    empty = LineIndex("").span(0, 0)
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        return data.decode("utf-8-sig"), []
+    except OSError as error:
+        message = f"cannot read bibliography file: {error.strerror or error}"
+    except UnicodeDecodeError as error:
+        message = f"bibliography file is not UTF-8 (byte {error.start}), as CSL files must be"
+    return None, [problem(path, empty, "IO001", message, "unreadable")]
+
+
+def _missing(doc: Document, path: str, origin: str | None) -> Diagnostic:
+    span = doc.bibliography_spans.get(path) or _named_at(doc, path)
+    shown = os.path.relpath(path, os.path.dirname(doc.path) or ".")
+    if origin == "library":
+        where = "the configured `library`"
+    else:
+        where = "the bibliography this manuscript names"
+    message = f"{where}, {shown}, does not exist; the citations cannot be checked against it"
+    return problem(doc.path, span, "IO001", message, f"missing bibliography {shown}")
+
+
+def _named_at(doc: Document, path: str) -> Span:
+    """Where the text names `path` (LaTeX's `\\bibliography{refs}` leaves out `.bib`)."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    for name in (os.path.basename(path), stem):
+        at = doc.text.find(name)
+        if name and at != -1:
+            return doc.span(at, at + len(name))
+    return doc.span(0, 0)
+
+
 def _bare_keys(doc: Document) -> None:
-    """With the keys known, a bare `@key` in running text is a citation too."""
+    """A bare `@key` in running text is a citation too (pandoc reads it so): found once the
+    document is known to cite by key."""
     from citeaudit.adapters.pandoc import find_pandoc_citations
 
     keys = {e.label for e in doc.entries if e.label}

@@ -58,6 +58,8 @@ class Configs:
         self.options = options
         self.cache: dict[str, cfg.Settings] = {}
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
+        # Bibliography file (absolute path) -> the manuscripts of this run that use it.
+        self.bibliography_users: dict[str, set[str]] = {}
 
     def for_path(self, path: str) -> cfg.Settings:
         if self.explicit is not None:
@@ -203,10 +205,16 @@ def _check_all(
 ) -> tuple[list[Document], list[Diagnostic], str | None]:
     docs: list[Document] = []
     diagnostics: list[Diagnostic] = []
+    # Load every manuscript first: whether a bibliography is a manuscript's own depends on
+    # which other manuscripts of the run use it.
+    loaded: list[Document] = []
     for path, data in _inputs(options, configs):
         if isinstance(data, str):
             return docs, diagnostics, data
-        doc, found, failure = _check_one(path, data, configs)
+        loaded.append(_load_one(path, data, configs))
+    configs.bibliography_users = _users(loaded)
+    for doc in loaded:
+        found, failure = _check_loaded(doc, configs)
         docs.append(doc)
         if failure:
             return docs, diagnostics, failure
@@ -217,22 +225,44 @@ def _check_all(
     return docs, dedupe(diagnostics), None
 
 
-def _check_one(
-    path: str, data: bytes | None, configs: Configs
-) -> tuple[Document, list[Diagnostic], str | None]:
+def _users(docs: list[Document]) -> dict[str, set[str]]:
+    from citeaudit.bibliography import bibliography_users
+
+    return bibliography_users(docs)
+
+
+def _load_one(path: str, data: bytes | None, configs: Configs) -> Document:
     from citeaudit.bibliography import attach_bibliographies
-    from citeaudit.engine import RuleCrash, check
     from citeaudit.load import load
+
+    doc = load(path, data)
+    attach_bibliographies(doc, configs.for_path(path))
+    return doc
+
+
+def _check_loaded(doc: Document, configs: Configs) -> tuple[list[Diagnostic], str | None]:
+    from citeaudit.engine import RuleCrash, check
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
-    settings = configs.for_path(path)
-    doc = load(path, data)
-    attach_bibliographies(doc, settings)
+    settings = configs.for_path(doc.path)
+    doc.shared_bibliographies = frozenset(
+        bib
+        for bib in doc.bibliographies
+        if configs.bibliography_users.get(os.path.abspath(bib), set()) - {doc.path}
+    )
     try:
-        return doc, check(doc, settings, cfg.enabled_codes(settings, path, defaults)), None
+        return check(doc, settings, cfg.enabled_codes(settings, doc.path, defaults)), None
     except RuleCrash as crash:
-        return doc, [], str(crash)
+        return [], str(crash)
+
+
+def _check_one(
+    path: str, data: bytes | None, configs: Configs
+) -> tuple[Document, list[Diagnostic], str | None]:
+    doc = _load_one(path, data, configs)
+    found, failure = _check_loaded(doc, configs)
+    return doc, found, failure
 
 
 def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 from citeaudit.link import Link
 from citeaudit.linking import label_text
-from citeaudit.model import Citation, Diagnostic, Document
+from citeaudit.model import Citation, Diagnostic, Document, Entry
 from citeaudit.rules import RuleContext, from_parser, rule
 
 
@@ -48,19 +48,38 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 def _bib_names(doc: Document) -> str:
     names = sorted({os.path.basename(e.path) for e in doc.entries if e.path})
-    return ", ".join(names) if names else "the bibliography"
+    shown = ", ".join(names) if names else "the bibliography"
+    if doc.bibliography_origin == "found":
+        # Say which file was used when the manuscript named none.
+        shown += " (found beside the manuscript, which names none)"
+    return shown
 
 
-@rule("CIT002", "unused-reference", "warning")
+@rule(
+    "CIT002",
+    "unused-reference",
+    "warning",
+    options={"uncited-entries": {"enum": ["own", "always", "never"]}},
+    defaults={"uncited-entries": "own"},
+)
 def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an entry of the manuscript's own reference list that no citation points to.
-    `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry. Entries of a
-    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited.
+    `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry, and keys named
+    by `nocite` count as cited.
+
+    For a bibliography file (.bib, CSL-JSON, CSL-YAML) the `uncited-entries` option sets
+    the policy: `"own"` (the default) reports uncited entries only when the file belongs
+    to the manuscript: the manuscript names it (or it sits beside it as `paper.bib`), no
+    other manuscript of the same run uses it, and most of its entries are cited (a file of
+    which most entries go uncited is a master library). `"always"` reports them for every
+    bibliography; `"never"` for none. A LaTeX section file that takes its bibliography
+    from its main file is never the owner. Numbered lists are always the manuscript's own.
 
     ## Why is this bad?
     A listed but uncited source is either padding or, more often, a sign that the
-    numbering drifted and a marker points somewhere else.
+    numbering drifted and a marker points somewhere else. In a paper's own `.bib`, an
+    uncited entry is usually a citation that was deleted or never written.
 
     ## Example
     ```markdown
@@ -72,6 +91,9 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Cite [2] where it is used, or remove it.
     """
+    if doc.list_style == "bibtex":
+        yield from _uncited_bibliography(doc, ctx)
+        return
     if doc.list_style != "numbered":
         return
     links = ctx.links
@@ -98,6 +120,45 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         else:
             message = f"entry {label_text(entry)} is never cited"
         yield ctx.diagnostic(span, message, context=entry.raw[:80])
+
+
+# Under "own", a file with more uncited entries than this, and more uncited than cited,
+# is a master library that the manuscript draws on, not its own list.
+_MASTER_UNCITED = 5
+
+
+def _uncited_bibliography(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    policy = ctx.options["uncited-entries"]
+    if policy == "never" or any("*" in c.targets for c in doc.citations):
+        return
+    if policy == "own" and (
+        doc.bibliography_origin not in ("named", "found")
+        or (doc.format == "latex" and "\\begin{document}" not in doc.text)
+    ):
+        return
+    links = ctx.links
+    if not any(found.entry is not None for found in links.links):
+        return  # nothing resolved: the citations are elsewhere, or not checked at all
+    by_file: dict[str, list[Entry]] = {}
+    for entry in doc.entries:
+        if entry.path and entry.kind in ("bibtex", "csl") and entry.label:
+            by_file.setdefault(entry.path, []).append(entry)
+    shared = {os.path.abspath(p) for p in doc.shared_bibliographies}
+    for path, entries in by_file.items():
+        uncited = [e for e in entries if not links.citing(e)]
+        if policy == "own" and (
+            os.path.abspath(path) in shared
+            or (len(uncited) > _MASTER_UNCITED and len(uncited) > len(entries) - len(uncited))
+        ):
+            continue
+        name = os.path.basename(path)
+        for entry in uncited:
+            yield ctx.diagnostic(
+                entry.label_span or entry.span,
+                f"entry `{entry.label}` of {name} is never cited in {os.path.basename(doc.path)}",
+                context=entry.label or "",
+                path=entry.path,
+            )
 
 
 def _all_relinked(citing: list[Link], label: str, relinked: dict[str, str]) -> bool:
@@ -215,3 +276,59 @@ def _names_listed_author(doc: Document, citation: Citation) -> bool:
         part.strip(",.").casefold() for e in doc.entries for a in e.authors for part in a.split()
     }
     return any(a.split()[0].casefold() in surnames for a in citation.authors)
+
+
+@rule("CIT010", "unchecked-citations", "warning")
+def unchecked_citations(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports, on the first key citation (`[@key]`, `@key`, `\\cite{key}`), how many key
+    citations could not be checked because there is no bibliography to check them
+    against: the manuscript names none, none sits beside it (`paper.bib` for `paper.md`,
+    or the only `.bib` in its folder), no `library` is configured, or the file it names
+    does not exist.
+
+    ## Why is this bad?
+    "All checks passed" would be a lie: none of these citations was looked up, so a
+    misspelt key or a missing entry would go unnoticed until the document is built.
+
+    ## Example
+    ```markdown
+    ---
+    title: Streets and memory
+    ---
+    Street names changed after 2007 [@villamil2021].
+    ```
+    Name the bibliography in the front matter (`bibliography: refs.bib`), or in LaTeX with
+    `\\bibliography{refs}` or `\\addbibresource{refs.bib}`, or set `library` in
+    citeaudit.toml.
+    """
+    unchecked = [found for found in ctx.links.unchecked() if found.citation.style == "key"]
+    citations = list(dict.fromkeys(found.citation for found in unchecked))
+    if not citations:
+        return
+    first = citations[0]
+    count = len(citations)
+    noun = "key citation" if count == 1 else "key citations"
+    missing = [p for p in doc.bibliographies if not os.path.isfile(p)]
+    if missing:
+        shown = ", ".join(os.path.basename(p) for p in missing)
+        reason = f"the bibliography it names ({shown}) does not exist"
+    elif doc.bibliographies:
+        shown = ", ".join(os.path.basename(p) for p in doc.bibliographies)
+        reason = f"no entry could be read from {shown} (see its BIB001 or IO001 findings)"
+    elif doc.format == "latex":
+        reason = (
+            "no bibliography is named: add `\\bibliography{refs}` or "
+            "`\\addbibresource{refs.bib}`, or set `library` in citeaudit.toml"
+        )
+    else:
+        reason = (
+            "no bibliography is named or found: add `bibliography: refs.bib` to the front "
+            "matter, put `refs.bib` beside the manuscript, or set `library` in citeaudit.toml"
+        )
+    yield ctx.diagnostic(
+        first.span,
+        f"{count} {noun} could not be checked: {reason}",
+        context=f"{count} unchecked",
+        path=first.path,
+    )

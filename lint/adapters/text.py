@@ -29,6 +29,8 @@ _SYNTAXES: dict[str, tuple[str, ...]] = {
 def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     index = LineIndex(text)
     prose = mask(text, flavor)
+    if flavor == "markdown" and "---" in text:
+        prose = _blank_metadata(text, prose)
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
     doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor])
 
@@ -75,18 +77,38 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
 
 
 def _pandoc(doc: Document, body: str) -> list[Citation]:
-    """Pandoc `[@key]` citations, and the bibliography the front matter names. Bare
-    `@key` in running text is added later, once the bibliography's keys are known."""
+    """Pandoc `[@key]` citations, the bibliography the metadata names, and `nocite:` keys.
+    Bare `@key` in running text is added later, once it is known that the document cites
+    by key (see `citeaudit.bibliography`)."""
     from citeaudit.adapters import pandoc
 
     folder = os.path.dirname(doc.path)
-    doc.bibliographies = [
-        os.path.join(folder, b) for b in pandoc.front_matter_bibliographies(doc.text)
-    ]
-    found = pandoc.find_pandoc_citations(body, doc.text, doc.lines, known_keys=())
-    if "*" in pandoc.front_matter_nocite(doc.text):
-        found.append(Citation(doc.span(0, 0), "key", ("*",), "nocite: '@*'", form="pandoc"))
+    for value in pandoc.front_matter_bibliographies(doc.text):
+        path = os.path.join(folder, value.text)
+        if path not in doc.bibliographies:
+            doc.bibliographies.append(path)
+            doc.bibliography_spans[path] = doc.span(value.start, value.end)
+    found = pandoc.find_pandoc_citations(body, doc.text, doc.lines, bare=False)
+    for key in pandoc.front_matter_nocite(doc.text):
+        # `nocite:` cites its keys without printing a marker: they count as cited.
+        span = doc.span(key.start, key.end)
+        raw = doc.text[key.start : key.end]
+        found.append(Citation(span, "key", (key.text,), raw, form="nocite", label_spans=(span,)))
     return found
+
+
+def _blank_metadata(text: str, prose: str) -> str:
+    """Metadata blocks after the top of the file (after a `%` title block, or a blank
+    line) are YAML, not prose."""
+    from citeaudit.frontmatter import read_metadata
+
+    blocks = read_metadata(text).blocks
+    if not blocks:
+        return prose
+    chars = list(prose)
+    for start, end in blocks:
+        blank(chars, start, end)
+    return "".join(chars)
 
 
 def _notes(
