@@ -27,8 +27,11 @@ def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnost
     rules = all_rules()
     link(doc)
     found: list[Diagnostic] = []
+    # Whether a suppression is used can only be known by running the rules it names, so
+    # with SUP001 on they run too (`--select SUP`), and their findings are dropped below.
+    run = _to_run(doc, enabled, rules.keys())
     for code, rule in rules.items():
-        if code not in enabled or code == "SUP001":
+        if code not in run or code == "SUP001":
             continue
         options = {**rule.defaults, **settings.rule_options.get(code, {})}
         ctx = RuleContext(rule=rule, doc=doc, options=options)
@@ -38,10 +41,22 @@ def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnost
             raise RuleCrash(code, doc.path, error) from error
     found = dedupe(found)
     found = [_with_severity(d, settings) for d in found]
-    kept, unused = _suppress(found, doc.suppressions, enabled, doc.path)
+    kept, unused = _suppress(found, doc.suppressions, run, doc.path)
+    kept = [d for d in kept if d.code in enabled]
     if "SUP001" in enabled:
         kept.extend(_unused_suppressions(doc, unused, rules.keys()))
     return sorted(kept, key=Diagnostic.sort_key)
+
+
+def _to_run(doc: Document, enabled: set[str], codes: Iterable[str]) -> set[str]:
+    if "SUP001" not in enabled or not doc.suppressions:
+        return enabled
+    run = set(enabled)
+    for s in doc.suppressions:
+        # A suppression without codes covers the rules that are on by default.
+        named = s.codes or tuple(c for c, r in all_rules().items() if r.default_enabled)
+        run.update(c for c in codes if matches(c, named))
+    return run
 
 
 def dedupe(found: Iterable[Diagnostic]) -> list[Diagnostic]:

@@ -32,7 +32,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     if flavor == "markdown" and "---" in text:
         prose = _blank_metadata(text, prose)
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
-    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor])
+    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor], flavor)
 
     found = [s for s in sections.reference_sections(prose, flavor)]
     raw_entries = _entries(text, found, doc)
@@ -123,12 +123,32 @@ def _notes(
             replacement=f"{text[bad.start : bad.end]}:",
             fix_title=f"Add the colon: {text[bad.start : bad.end].strip()}:",
         )
-        for bad in notes.colonless_definitions(prose)
+        for bad in notes.colonless_definitions(prose) or _single_colonless(prose, definitions)
     ]
     doc.notes = definitions
     starts = {n.span.start for n in definitions} | {bad.start for bad in colonless}
     doc.note_refs = markers.note_refs(prose, doc.lines, starts)
     return colonless
+
+
+def _single_colonless(prose: str, definitions: list[Note]) -> list[markers.Malformed]:
+    """One line-opening `[^x] Text` is a definition that lost its colon when `[^x]` is
+    referenced elsewhere and defined nowhere; otherwise it may be a marker."""
+    found = list(notes._NO_COLON.finditer(prose))
+    if len(found) != 1:
+        return []
+    m = found[0]
+    label = m.group("label")
+    marker = re.compile(rf"\[\^{re.escape(label)}\](?!:)")
+    elsewhere = [r for r in marker.finditer(prose) if r.start() != m.start()]
+    if label in {n.label for n in definitions} or not elsewhere:
+        return []
+    end = m.start() + len(m.group(0).rstrip())
+    return [
+        markers.Malformed(
+            m.start(), end, f"note definition [^{label}] has no colon after the label"
+        )
+    ]
 
 
 def _entries(text: str, found: list[sections.Section], doc: Document) -> list[sections.RawEntry]:
