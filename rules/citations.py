@@ -315,7 +315,11 @@ def unchecked_citations(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
         reason = f"the bibliography it names ({shown}) does not exist"
     elif doc.bibliographies:
         shown = ", ".join(os.path.basename(p) for p in doc.bibliographies)
-        reason = f"no entry could be read from {shown} (see its BIB001 or IO001 findings)"
+        bibs = {os.path.abspath(p) for p in doc.bibliographies}
+        if any(os.path.abspath(d.path) in bibs for d in doc.problems):
+            reason = f"no entry could be read from {shown} (see its BIB001 or IO001 findings)"
+        else:
+            reason = f"{shown} holds no entries"
     elif doc.format == "latex":
         reason = (
             "no bibliography is named: add `\\bibliography{refs}` or "

@@ -70,6 +70,12 @@ def parse_csl(text: str, path: str) -> tuple[list[Entry], list[Diagnostic]]:
     import yaml
 
     index = LineIndex(text)
+    if path.lower().endswith(".json"):
+        # YAML reads some broken JSON (`"title": }`) without complaint: JSON decides.
+        try:
+            json.loads(text)
+        except json.JSONDecodeError as error:
+            return [], [_unreadable(path, index, text, error)]
     try:
         node = _compose(text)
     except yaml.YAMLError as error:
@@ -256,7 +262,7 @@ def _date(value: Any) -> str:
     return _text(value)
 
 
-def _unreadable(path: str, index: LineIndex, text: str, error: Exception) -> Diagnostic:
+def _unreadable(path: str, index: LineIndex, text: str, error: BaseException) -> Diagnostic:
     mark = getattr(error, "problem_mark", None)
     at = mark.index if mark is not None else 0
     at = min(max(at, 0), len(text))
