@@ -1,28 +1,36 @@
 """The source audit: score every citation's context against every entry, once per document.
 
-The link stage (`citeaudit.link`) runs it at most once per document, and the rules
-(CIT002-CIT005, SRC001) read the result from `doc.links.audit`. It builds one score matrix, citations by
-entries, from four kinds of agreement:
+The link stage (`citeaudit.link`) runs `analyse_document(doc)` at most once per document,
+and the rules (CIT002-CIT005, SRC001) read the result from `doc.links.audit`. It builds
+one sparse score table, citations by entries, from four kinds of agreement:
 
 - words: the names and content words of the citing sentence against the words of each
-  entry, fuzzily (one `rapidfuzz.process.cdist` call over the two vocabularies), each
-  weighted by how rare it is among the entries and among the citing sentences, so "Kim"
-  in an essay about Kim counts for little and "Acheson" for much;
+  entry, fuzzily (each distinct word is matched once against the entries' vocabulary,
+  an exact-match dictionary first, then rapidfuzz only among words whose length allows
+  the ratio), each weighted by how rare it is among the entries and among the citing
+  sentences, so "Kim" in an essay about Kim counts for little and "Acheson" for much;
 - dates: the sentence's dates (a yearless "12 January" takes the year in force) against
-  the entry's date, computed over arrays;
+  the dates of the entries that share their year or month (indexed, not scanned);
 - kinds of document: a "telegraph" in the sentence and a "Ciphered Telegram" entry;
 - quotations: a quoted phrase that is an entry's title.
 
-From the matrix it finds citations whose own entry scores low while another scores clearly
+Scores are plain dicts, one per row, holding only the entries that score above zero: a
+document of 10,000 citations and 2,000 entries keeps a few entries per row, not a dense
+matrix, and a one-file run never imports numpy.
+
+From the table it finds citations whose own entry scores low while another scores clearly
 higher (mismatches), runs of citations that each fit entry n-k (numbering shifts), and the
 set of citations it confidently reassigns (`relinked`).
 """
 
 from __future__ import annotations
 
+import bisect
 import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from citeaudit.context import (
     CitationContext,
@@ -31,14 +39,6 @@ from citeaudit.context import (
     entry_features,
 )
 from citeaudit.model import Citation, Document, Entry
-
-if TYPE_CHECKING:
-    import numpy as np
-    import numpy.typing as npt
-
-    Matrix = npt.NDArray[np.float64]
-else:
-    Matrix = Any
 
 # Weights of one matching token, before rarity: a name in the citing sentence is the
 # strongest lexical evidence; a content word, or anything in the lead-in, much less.
@@ -73,12 +73,14 @@ FITS = 1.5
 MAX_SHIFT = 3
 MIN_RUN = 3
 
+Row = dict[int, float]  # column -> score, only the entries that score above zero
+
 
 @dataclass(frozen=True, slots=True)
 class Item:
     """One label of one citation: [2-4] gives three items."""
 
-    index: int  # row in the score matrix
+    index: int  # row in the score table
     context: CitationContext
     label: str
     own: int | None  # column of the cited entry
@@ -110,41 +112,223 @@ class ShiftRun:
         return str(int(item.label) - self.offset)
 
 
+# A word (or kind of document) that more than this many entries hold is "common": rows
+# are not expanded over its entries, only bounded by it (see _Row). Lists shorter than
+# this are always scored in full.
+COMMON = 48
+
+
+class _Row:
+    """The scores of one citing context against every entry, computed on demand.
+
+    A row's score for an entry is a sum of small parts (see _word_scores); computing it
+    for every entry is quadratic on long lists, where every row meets the hundreds of
+    entries that share a common word. So a row knows its candidate entries (those that
+    share a rare word, a date, a rare kind or a quotation with it) and an upper bound on
+    what any other entry can score (the sum of its common words' best contributions).
+    Exact scores are computed for candidates; the row is expanded in full only when the
+    bound says an entry outside them might matter. Each score is summed in the same
+    order whichever way it is computed, so results are the same bit for bit."""
+
+    __slots__ = (
+        "authors",
+        "bound",
+        "candidates",
+        "dates",
+        "entry_kinds",
+        "full",
+        "kinds",
+        "known",
+        "quotes",
+        "terms",
+    )
+
+    def __init__(
+        self,
+        terms: list[tuple[Row, float]],
+        authors: list[tuple[Row, float]],
+        dates: Row,
+        kinds: tuple[str, ...],
+        by_kind: dict[str, list[int]],
+        entry_kinds: list[tuple[str, ...]],
+        quotes: Row,
+    ) -> None:
+        self.terms = terms
+        self.authors = authors
+        self.dates = dates
+        self.kinds = frozenset(kinds)
+        self.entry_kinds = entry_kinds
+        self.quotes = quotes
+        self.full: Row | None = None
+        self.known: Row = {}
+        candidates: set[int] = set(dates) | set(quotes)
+        bound = 0.0
+        for strength, factor in (*terms, *authors):
+            if len(strength) > COMMON:
+                bound += factor * max(strength.values())
+            else:
+                candidates.update(strength)
+        common_kind = False
+        for k in self.kinds:
+            held = by_kind.get(k, ())
+            if len(held) > COMMON:
+                common_kind = True
+            else:
+                candidates.update(held)
+        if common_kind:
+            bound += KIND_WEIGHT
+        # Slack for rounding: the bound must never be below a sum it stands for.
+        self.bound = bound * (1 + 1e-9) + 1e-12 if bound else 0.0
+        self.candidates = candidates
+
+    def get(self, j: int) -> float:
+        if self.full is not None:
+            return self.full.get(j, 0.0)
+        if j not in self.known:
+            self.known[j] = self._score(j)
+        return self.known[j]
+
+    def _score(self, j: int) -> float:
+        words = 0.0
+        for strength, factor in self.terms:
+            v = strength.get(j)
+            if v:
+                words += factor * v
+        extra = 0.0
+        for strength, factor in self.authors:
+            v = strength.get(j)
+            if v:
+                extra += factor * v
+        score = words + extra
+        v = self.dates.get(j)
+        if v:
+            score += v
+        if self.kinds and not self.kinds.isdisjoint(self.entry_kinds[j]):
+            score += KIND_WEIGHT
+        v = self.quotes.get(j)
+        if v:
+            score += v
+        return score
+
+    def expand(self) -> Row:
+        """Every entry that scores above zero."""
+        if self.full is None:
+            words: dict[int, float] = defaultdict(float)
+            for strength, factor in self.terms:
+                for j, v in strength.items():
+                    words[j] += factor * v
+            extra: dict[int, float] = defaultdict(float)
+            for strength, factor in self.authors:
+                for j, v in strength.items():
+                    extra[j] += factor * v
+            for j, v in extra.items():
+                words[j] += v
+            row: Row = {j: v for j, v in words.items() if v > 0.0}
+            for j, v in self.dates.items():
+                row[j] = row.get(j, 0.0) + v
+            for j, kinds in enumerate(self.entry_kinds):
+                if self.kinds and not self.kinds.isdisjoint(kinds):
+                    row[j] = row.get(j, 0.0) + KIND_WEIGHT
+            for j, v in self.quotes.items():
+                row[j] = row.get(j, 0.0) + v
+            self.full = row
+        return self.full
+
+    def _scored(self) -> Row:
+        if self.full is not None:
+            return self.full
+        for j in self.candidates:
+            self.get(j)
+        return {j: self.known[j] for j in self.candidates}
+
+    def top(self) -> tuple[float, int]:
+        """The best score and its column, the first on ties ((0.0, 0) when nothing
+        scores)."""
+        scored = self._scored()
+        top = max(scored.values(), default=0.0)
+        if self.full is None and self.bound and top <= self.bound:
+            scored = self.expand()
+            top = max(scored.values(), default=0.0)
+        if top <= 0.0:
+            return 0.0, 0
+        return top, min(j for j, v in scored.items() if v == top)
+
+    def runner_up(self, skip: Callable[[int], bool]) -> float:
+        """The best score among the entries that `skip` does not exclude (0.0 if none
+        scores)."""
+        scored = self._scored()
+        found = max((v for j, v in scored.items() if not skip(j)), default=0.0)
+        if self.full is None and self.bound and found < self.bound:
+            found = max((v for j, v in self.expand().items() if not skip(j)), default=0.0)
+        return found
+
+
+class Scores:
+    """The score table: one row per item, one column per entry. Items of one citation
+    ([2-4]) share their row."""
+
+    __slots__ = ("columns", "rows")
+
+    def __init__(self, rows: list[_Row], columns: int) -> None:
+        self.rows = rows
+        self.columns = columns
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        return len(self.rows), self.columns
+
+    def __getitem__(self, index: tuple[int, int]) -> float:
+        row, column = index
+        return self.rows[row].get(column)
+
+    def row(self, index: int) -> Row:
+        """Every entry the row scores above zero (expands the row: slow on long lists)."""
+        return self.rows[index].expand()
+
+    def top(self, index: int) -> float:
+        """The best score of a row (0.0 when nothing scores)."""
+        return self.rows[index].top()[0]
+
+    def best(self, index: int) -> int:
+        """The best column of a row, the first on ties (column 0 when nothing scores)."""
+        return self.rows[index].top()[1]
+
+    def runner_up(self, index: int, skip: Callable[[int], bool]) -> float:
+        return self.rows[index].runner_up(skip)
+
+
 @dataclass
 class Analysis:
     items: list[Item] = field(default_factory=list)
     entries: list[EntryFeatures] = field(default_factory=list)
-    scores: Matrix | None = None
+    scores: Scores | None = None
     mismatches: list[Mismatch] = field(default_factory=list)
     runs: list[ShiftRun] = field(default_factory=list)
     # f"{citation.span.start}:{label}" -> the label of the entry the citation really uses.
     relinked: dict[str, str] = field(default_factory=dict)
-    # Memo for Evidence.of: how many citing sentences name each word, and which entries
-    # hold a token like it. Evidence is built for many citation/entry pairs.
+    # Computed once while scoring, read by Evidence.of: which entries hold a token like
+    # each word (and among their authors), and how many citing sentences name it.
+    matches: dict[str, frozenset[int]] = field(default_factory=dict)
+    author_matches: dict[str, frozenset[int]] = field(default_factory=dict)
     citing_words: dict[str, int] = field(default_factory=dict)
-    word_holders: dict[str, list[int]] = field(default_factory=dict)
+    titles: list[str] = field(default_factory=list)  # casefolded, for _same_work
+    memo: dict[tuple[str, int, int], Any] = field(default_factory=dict)
+    member_of: dict[int, ShiftRun] = field(default_factory=dict)
 
     def citing(self, word: str) -> int:
-        if word not in self.citing_words:
-            self.citing_words[word] = len(
-                {
-                    i.context.index
-                    for i in self.items
-                    if any(word in n.split() for n in i.context.names)
-                }
-            )
-        return self.citing_words[word]
+        return self.citing_words.get(word, 0)
 
-    def holders(self, word: str) -> list[int]:
-        from rapidfuzz import fuzz
+    def holders(self, word: str) -> frozenset[int]:
+        if word not in self.matches:
+            found = _matcher([e.tokens for e in self.entries]).match(word)
+            self.matches[word] = found
+        return self.matches[word]
 
-        if word not in self.word_holders:
-            self.word_holders[word] = [
-                k
-                for k, e in enumerate(self.entries)
-                if any(_alike(word, t, fuzz.ratio(word, t)) for t in e.tokens)
-            ]
-        return self.word_holders[word]
+    def authors_like(self, word: str) -> frozenset[int]:
+        if word not in self.author_matches:
+            found = _matcher([e.author_tokens for e in self.entries]).match(word)
+            self.author_matches[word] = found
+        return self.author_matches[word]
 
     def entry(self, column: int) -> Entry:
         return self.entries[column].entry
@@ -152,21 +336,14 @@ class Analysis:
     def score(self, item: Item, column: int | None) -> float:
         if self.scores is None or column is None:
             return 0.0
-        return float(self.scores[item.index, column])
+        return self.scores.rows[item.index].get(column)
 
     def in_run(self, item: Item) -> ShiftRun | None:
-        for run in self.runs:
-            if any(m is item for m in run.members):
-                return run
-        return None
+        return self.member_of.get(item.index)
 
 
 def analyse_document(doc: Document) -> Analysis:
-    """The audit of `doc`. The link stage calls this once per document (`Links.audit`)."""
-    return _analyse(doc)
-
-
-def _analyse(doc: Document) -> Analysis:
+    """The audit of one document: a pure function of it."""
     if doc.list_style != "numbered":
         return Analysis()
     entries = [e for e in doc.entries if e.label is not None]
@@ -183,13 +360,15 @@ def _analyse(doc: Document) -> Analysis:
         for label in targets:
             items.append(Item(len(items), context, label, columns.get(label), len(targets) == 1))
     features = [entry_features(e) for e in entries]
-    scores = score_matrix([i.context for i in items], features)
-    analysis = Analysis(items=items, entries=features, scores=scores)
+    analysis = Analysis(items=items, entries=features)
+    analysis.titles = [e.title.casefold() if e.title else "" for e in features]
+    analysis.scores = _score_table(analysis)
     analysis.mismatches = _mismatches(analysis)
     analysis.runs = _shift_runs(analysis, columns)
     for run in analysis.runs:
         for member in run.members:
             analysis.relinked[member.key] = run.target(member)
+            analysis.member_of.setdefault(member.index, run)
     for mismatch in analysis.mismatches:
         better = analysis.entry(mismatch.better).label
         if better is not None:
@@ -197,197 +376,306 @@ def _analyse(doc: Document) -> Analysis:
     return analysis
 
 
+# Kept for callers of the old name.
+_analyse = analyse_document
+
+
 # -- scoring ---------------------------------------------------------------------------
 
 
-def score_matrix(contexts: list[CitationContext], entries: list[EntryFeatures]) -> Matrix:
-    """Scores, one row per context and one column per entry."""
-    import numpy as np
+def score_matrix(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
+    """Scores, one sparse row per context and one column per entry."""
+    return [row.expand() for row in _rows(Analysis(entries=entries), contexts)]
 
+
+def _score_table(analysis: Analysis) -> Scores:
+    contexts = [i.context for i in analysis.items]
+    return Scores(_rows(analysis, contexts), len(analysis.entries))
+
+
+def _rows(analysis: Analysis, contexts: list[CitationContext]) -> list[_Row]:
+    """One row per context; a context that several items share is scored once."""
+    entries = analysis.entries
     if not contexts or not entries:
-        return np.zeros((len(contexts), len(entries)))
-    return (
-        _word_scores(contexts, entries)
-        + _date_scores(contexts, entries)
-        + _kind_scores(contexts, entries)
-        + _quote_scores(contexts, entries)
-    )
+        return [_Row([], [], {}, (), {}, [], {}) for _ in contexts]
+    words = _word_scores(analysis, contexts)
+    dates = _date_scores(contexts, entries)
+    quotes = _quote_scores(contexts, entries)
+    by_kind: dict[str, list[int]] = defaultdict(list)
+    for j, e in enumerate(entries):
+        for k in e.kinds:
+            by_kind[k].append(j)
+    entry_kinds = [e.kinds for e in entries]
+    rows: list[_Row] = []
+    made: dict[int, _Row] = {}
+    for n, c in enumerate(contexts):
+        key = id(c)
+        if key not in made:
+            terms, authors = words[n]
+            made[key] = _Row(terms, authors, dates[n], c.kinds, by_kind, entry_kinds, quotes[n])
+        rows.append(made[key])
+    return rows
 
 
-def _token_matches(
-    vocab_c: list[str], entries: list[EntryFeatures], *, authors: bool = False
-) -> Matrix:
-    """For each context token, which entries contain a token like it (vocabulary x
-    entries, 0/1): one rapidfuzz cdist call over the two vocabularies."""
-    import numpy as np
-    from rapidfuzz import fuzz, process
+class _Matcher:
+    """Which entries hold a token like a given word: exact tokens from a dict, fuzzy
+    ones (6 letters or more, rapidfuzz ratio TOKEN_CUTOFF or more) only among the
+    vocabulary whose length allows that ratio."""
 
-    listed = [e.author_tokens if authors else e.tokens for e in entries]
-    vocab_e = sorted({t for tokens in listed for t in tokens})
-    if not vocab_c or not vocab_e:
-        return np.zeros((len(vocab_c), len(entries)))
-    sim = process.cdist(vocab_c, vocab_e, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, workers=1)
-    len_c = np.array([len(t) for t in vocab_c])[:, None]
-    len_e = np.array([len(t) for t in vocab_e])[None, :]
-    short = (len_c < SHORT_TOKEN) | (len_e < SHORT_TOKEN)
-    similar = (sim >= TOKEN_CUTOFF) & (~short | (sim >= 100))
-    position = {t: j for j, t in enumerate(vocab_e)}
-    incidence = np.zeros((len(entries), len(vocab_e)))
-    for row, tokens in enumerate(listed):
-        incidence[row, [position[t] for t in tokens]] = 1.0
-    return np.asarray(((similar.astype(float) @ incidence.T) > 0).astype(float))
+    def __init__(self, listed: list[tuple[str, ...]]) -> None:
+        holders: dict[str, set[int]] = defaultdict(set)
+        for column, tokens in enumerate(listed):
+            for t in tokens:
+                holders[t].add(column)
+        self.holders = holders
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for t in sorted(holders):
+            if len(t) >= SHORT_TOKEN:
+                by_length[len(t)].append(t)
+        self.by_length = by_length
+        self.windows: dict[int, list[str]] = {}
+
+    def match(self, word: str) -> frozenset[int]:
+        found = set(self.holders.get(word, ()))
+        n = len(word)
+        if n >= SHORT_TOKEN and self.by_length:
+            choices = self._window(n)
+            if choices:
+                from rapidfuzz import fuzz, process
+
+                for token, _, _ in process.extract(
+                    word, choices, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+                ):
+                    found |= self.holders[token]
+        return frozenset(found)
+
+    def _window(self, n: int) -> list[str]:
+        """The vocabulary whose length allows a ratio of TOKEN_CUTOFF with n letters:
+        ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|."""
+        if n not in self.windows:
+            slack = 1 - TOKEN_CUTOFF / 100
+            low = math.floor(n * (1 - slack) / (1 + slack))
+            high = math.ceil(n * (1 + slack) / (1 - slack))
+            self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length.get(m, ())]
+        return self.windows[n]
 
 
-def _word_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> Matrix:
+def _matcher(listed: list[tuple[str, ...]]) -> _Matcher:
+    return _Matcher(listed)
+
+
+def _rarity_e(df: int, n: int) -> float:
+    return math.log((n + 1) / max(df, 1)) / math.log(n + 1) if df > 0 else 0.0
+
+
+def _word_scores(
+    analysis: Analysis, contexts: list[CitationContext]
+) -> list[tuple[list[tuple[Row, float]], list[tuple[Row, float]]]]:
     """Names and words of each context against each entry's words, weighted by rarity.
 
     A name of several words ("Kim Il Sung") is one piece of evidence: it matches as
     strongly as its rarest matching word, and is as common among the citing sentences as
     its most common word (so "Il Sung" does not make Kim rare in an essay about Kim)."""
-    import numpy as np
-
+    entries = analysis.entries
     terms = sorted({t for c in contexts for t in (*c.names, *c.words, *c.before, *c.before_names)})
     tokens = sorted({w for t in terms for w in t.split()})
     if not terms or not tokens:
-        return np.zeros((len(contexts), len(entries)))
-    matches = _token_matches(tokens, entries)
+        return [([], []) for _ in contexts]
+    by_words = _matcher([e.tokens for e in entries])
+    by_authors = _matcher([e.author_tokens for e in entries])
+    for t in tokens:
+        if t not in analysis.matches:
+            analysis.matches[t] = by_words.match(t)
+        if t not in analysis.author_matches:
+            analysis.author_matches[t] = by_authors.match(t)
     n = len(entries)
-    df_entries = matches.sum(axis=1)
-    rarity_e = np.where(
-        df_entries > 0, np.log((n + 1) / np.maximum(df_entries, 1)) / math.log(n + 1), 0.0
-    )
-    strength = matches * rarity_e[:, None]  # tokens x entries
-    token_at = {t: j for j, t in enumerate(tokens)}
-    parts = [[token_at[w] for w in t.split()] for t in terms]
-    term_strength = np.stack([strength[p].max(axis=0) for p in parts])  # terms x entries
-    position = {t: j for j, t in enumerate(terms)}
-    weights = np.zeros((len(contexts), len(terms)))
-    for row, c in enumerate(contexts):
+    rarity_e = {t: _rarity_e(len(analysis.matches[t]), n) for t in tokens}
+    # A word in most citing sentences is the essay's topic, not a pointer to one source.
+    present: dict[str, int] = defaultdict(int)
+    citing: dict[str, set[int]] = defaultdict(set)
+    for c in contexts:
+        for w in {w for t in (*c.names, *c.words, *c.before_names) for w in t.split()}:
+            present[w] += 1
+        for name in c.names:
+            for w in name.split():
+                citing[w].add(c.index)
+    analysis.citing_words = {w: len(held) for w, held in citing.items()}
+    rarity_token = {t: _topic(present.get(t, 0)) for t in tokens}
+    strength: dict[str, Row] = {}
+    author: dict[str, Row] = {}
+    rarity_c: dict[str, float] = {}
+    for term in terms:
+        parts = term.split()
+        strength[term] = _strongest(parts, analysis.matches, rarity_e)
+        rarity_c[term] = min(rarity_token[w] for w in _significant(parts))
+    specs: list[tuple[list[tuple[Row, float]], list[tuple[Row, float]]]] = []
+    made: dict[int, tuple[list[tuple[Row, float]], list[tuple[Row, float]]]] = {}
+    for c in contexts:
+        if id(c) in made:
+            specs.append(made[id(c)])
+            continue
+        weights: dict[str, float] = {}
         for group, weight in (
             (c.before, LEAD_WORD_WEIGHT),
             (c.before_names, LEAD_NAME_WEIGHT),
             (c.words, WORD_WEIGHT),
             (c.names, NAME_WEIGHT),
         ):
-            cols = [position[t] for t in group]
-            weights[row, cols] = np.maximum(weights[row, cols], weight)
-    # A word in most citing sentences is the essay's topic, not a pointer to one source.
-    present = np.zeros((len(contexts), len(tokens)))
-    for row, c in enumerate(contexts):
-        present[
-            row, [token_at[w] for t in (*c.names, *c.words, *c.before_names) for w in t.split()]
-        ] = 1
-    rarity_token = _topic(present.sum(axis=0))
-    rarity_c = np.array([rarity_token[_significant(p, tokens)].min() for p in parts])
-    scores = (weights * rarity_c) @ term_strength
-    # A name in the citing clause that is an entry's author ("as Petrie [3] showed") is
-    # the most direct pointer there is: it counts again.
-    author_hits = _token_matches(tokens, entries, authors=True) * rarity_e[:, None]
-    term_author = np.stack([author_hits[p].max(axis=0) for p in parts])
-    named = np.zeros((len(contexts), len(terms)))
-    for row, c in enumerate(contexts):
-        named[row, [position[t] for t in c.names]] = AUTHOR_WEIGHT
-    return np.asarray(scores + (named * rarity_c) @ term_author, dtype=float)
+            for t in group:
+                weights[t] = max(weights.get(t, 0.0), weight)
+        # Each term adds weight x rarity x its strength for the entry, in term order.
+        scored = [(strength[t], weights[t] * rarity_c[t]) for t in sorted(weights) if strength[t]]
+        # A name in the citing clause that is an entry's author ("as Petrie [3] showed")
+        # is the most direct pointer there is: it counts again.
+        named: list[tuple[Row, float]] = []
+        for t in sorted(set(c.names)):
+            if t not in author:
+                author[t] = _strongest(t.split(), analysis.author_matches, rarity_e)
+            if author[t]:
+                named.append((author[t], AUTHOR_WEIGHT * rarity_c[t]))
+        made[id(c)] = spec = (scored, named)
+        specs.append(spec)
+    return specs
 
 
-def _significant(part: list[int], tokens: list[str]) -> list[int]:
+def _strongest(
+    parts: list[str], matches: dict[str, frozenset[int]], rarity_e: dict[str, float]
+) -> Row:
+    """For each entry, the rarity of the rarest word of `parts` it holds."""
+    out: Row = {}
+    for w in parts:
+        r = rarity_e[w]
+        for j in matches[w]:
+            if r > out.get(j, 0.0):
+                out[j] = r
+    return out
+
+
+def _significant(parts: list[str]) -> list[str]:
     """The words of a name that say how common it is: two-letter words ("US", "UN")
     are in every sentence of some texts and would make every name they start common."""
-    kept = [j for j in part if len(tokens[j]) >= 3]
-    return kept or part
+    kept = [w for w in parts if len(w) >= 3]
+    return kept or parts
 
 
-def _day_number(year: Matrix, month: Matrix, day: Matrix) -> Matrix:
+def _day_number(year: float, month: float, day: float) -> float:
     return year * 372 + month * 31 + day
 
 
-def _date_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> Matrix:
-    """Best agreement of any date the context names with each entry's date."""
-    import numpy as np
+class _DateIndex:
+    """The entries' dates, by year and by whether they have a month, so that each date of
+    a citing text meets only the entries it can score against."""
 
-    rows: list[tuple[int, float, float, float, float, float]] = []
-    for row, c in enumerate(contexts):
+    def __init__(self, entries: list[EntryFeatures]) -> None:
+        self.dates = [(float(e.year or 0), float(e.month or 0), float(e.day or 0)) for e in entries]
+        by_year: dict[float, list[int]] = defaultdict(list)
+        with_month: list[int] = []
+        yearless_with_month: list[int] = []
+        for j, (y, m, _) in enumerate(self.dates):
+            if y > 0:
+                by_year[y].append(j)
+            if m > 0:
+                with_month.append(j)
+                if y <= 0:
+                    yearless_with_month.append(j)
+        self.by_year = by_year
+        self.with_month = with_month
+        self.yearless_with_month = yearless_with_month
+
+    def candidates(self, cy: float, cm: float) -> Iterable[int]:
+        # A score needs the same year, or months on both sides with no year disagreeing.
+        if cy > 0:
+            found = list(self.by_year.get(cy, ()))
+            if cm > 0:
+                found += self.yearless_with_month
+            return found
+        return self.with_month if cm > 0 else ()
+
+
+def _date_score(
+    cy: float, cm: float, cd: float, ey: float, em: float, ed: float, certainty: float
+) -> float:
+    years_known = cy > 0 and ey > 0
+    same_year = years_known and cy == ey
+    year_ok = not years_known or same_year
+    both_days = cm > 0 and em > 0 and cd > 0 and ed > 0
+    both_months = cm > 0 and em > 0
+    gap = abs(
+        _day_number(cy if years_known else 0.0, cm, cd if both_days else 15.0)
+        - _day_number(ey if years_known else 0.0, em, ed if both_days else 15.0)
+    )
+    score = 0.0
+    if same_year:
+        score = 0.4 * certainty
+    if both_months and year_ok:
+        if gap <= 45:
+            score = 0.5
+        if cm == em:
+            score = 1.0
+        if both_days:
+            if gap <= 15:
+                score = 1.0
+            if gap <= 3:
+                score = 1.5
+            if cm == em and cd == ed:
+                score = 3.0
+    return score
+
+
+def _date_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
+    """Best agreement of any date the context names with each entry's date."""
+    index = _DateIndex(entries)
+    rows: list[Row] = []
+    made: dict[int, Row] = {}
+    for c in contexts:
+        if id(c) in made:
+            rows.append(made[id(c)])
+            continue
+        row: Row = {}
         # The lead-in's dates count fully when the citing sentence has none of its own.
         lead_weight = 1.0 if not any(d.month for d in c.dates) else 0.5
-        for dates, weight in ((c.dates, 1.0), (c.earlier_dates, lead_weight)):
+        for dates, importance in ((c.dates, 1.0), (c.earlier_dates, lead_weight)):
             for d in dates:
-                rows.append(
-                    (
-                        row,
-                        float(d.year or 0),
-                        float(d.month or 0),
-                        float(d.day or 0),
-                        weight,
-                        0.6 if d.carried else 1.0,
-                    )
-                )
-    out = np.zeros((len(contexts), len(entries)))
-    if not rows:
-        return out
-    owner = np.array([r[0] for r in rows])
-    cy, cm, cd, importance, certainty = (
-        np.array([r[i] for r in rows])[:, None] for i in range(1, 6)
-    )
-    ey = np.array([float(e.year or 0) for e in entries])[None, :]
-    em = np.array([float(e.month or 0) for e in entries])[None, :]
-    ed = np.array([float(e.day or 0) for e in entries])[None, :]
-    years_known = (cy > 0) & (ey > 0)
-    same_year = years_known & (cy == ey)
-    year_ok = ~years_known | same_year
-    both_days = (cm > 0) & (em > 0) & (cd > 0) & (ed > 0)
-    both_months = (cm > 0) & (em > 0)
-    gap = np.abs(
-        _day_number(np.where(years_known, cy, 0), cm, np.where(both_days, cd, 15))
-        - _day_number(np.where(years_known, ey, 0), em, np.where(both_days, ed, 15))
-    )
-    score = np.zeros_like(gap, dtype=float)
-    score = np.where(same_year, 0.4 * certainty, score)
-    score = np.where(both_months & year_ok & (gap <= 45), 0.5, score)
-    score = np.where(both_months & year_ok & (cm == em), 1.0, score)
-    score = np.where(both_days & year_ok & (gap <= 15), 1.0, score)
-    score = np.where(both_days & year_ok & (gap <= 3), 1.5, score)
-    score = np.where(both_days & year_ok & (cm == em) & (cd == ed), 3.0, score)
-    score = score * importance
-    np.maximum.at(out, owner, score)
-    return out
+                cy, cm, cd = float(d.year or 0), float(d.month or 0), float(d.day or 0)
+                certainty = 0.6 if d.carried else 1.0
+                for j in index.candidates(cy, cm):
+                    ey, em, ed = index.dates[j]
+                    score = _date_score(cy, cm, cd, ey, em, ed, certainty) * importance
+                    if score > row.get(j, 0.0):
+                        row[j] = score
+        made[id(c)] = row
+        rows.append(row)
+    return rows
 
 
-def _kind_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> Matrix:
-    import numpy as np
-
-    kinds = sorted({k for e in entries for k in e.kinds})
-    if not kinds:
-        return np.zeros((len(contexts), len(entries)))
-    position = {k: j for j, k in enumerate(kinds)}
-    said = np.zeros((len(contexts), len(kinds)))
-    for row, c in enumerate(contexts):
-        for k in c.kinds:
-            if k in position:
-                said[row, position[k]] = 1.0
-    listed = np.zeros((len(entries), len(kinds)))
-    for row, e in enumerate(entries):
-        listed[row, [position[k] for k in e.kinds]] = 1.0
-    return np.asarray(((said @ listed.T) > 0) * KIND_WEIGHT, dtype=float)
-
-
-def _quote_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> Matrix:
+def _quote_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
     """A quoted phrase that is (most of) an entry's title."""
-    import numpy as np
+    rows: list[Row] = [{} for _ in contexts]
+    quotes = [(row, q) for row, c in enumerate(contexts) for q in c.quotes if len(q) >= 12]
+    titles = sorted((len(e.title), j) for j, e in enumerate(entries) if len(e.title) >= 12)
+    if not quotes or not titles:
+        return rows
     from rapidfuzz import fuzz, process
 
-    out = np.zeros((len(contexts), len(entries)))
-    quotes = [(row, q) for row, c in enumerate(contexts) for q in c.quotes if len(q) >= 12]
-    titles = [e.title for e in entries]
-    if not quotes or not any(len(t) >= 12 for t in titles):
-        return out
-    sim = process.cdist(
-        [q for _, q in quotes], titles, scorer=fuzz.partial_ratio, processor=_fold, workers=1
-    )
-    len_q = np.array([len(q) for _, q in quotes])[:, None]
-    len_t = np.array([len(t) for t in titles])[None, :]
-    fits = (sim >= 90) & (len_t >= 12) & (len_q <= 1.5 * len_t) & (len_q >= 0.5 * len_t)
-    np.maximum.at(out, np.array([row for row, _ in quotes]), fits * QUOTE_TITLE_WEIGHT)
-    return out
+    lengths = [n for n, _ in titles]
+    folded: dict[int, str] = {}
+    for row, q in quotes:
+        # The quote may be half to one and a half times the title's length.
+        lo = bisect.bisect_left(lengths, math.ceil(len(q) / 1.5))
+        hi = bisect.bisect_right(lengths, 2 * len(q))
+        window = [j for _, j in titles[lo:hi] if 0.5 * len(entries[j].title) <= len(q)]
+        window = [j for j in window if len(q) <= 1.5 * len(entries[j].title)]
+        if not window:
+            continue
+        for j in window:
+            if j not in folded:
+                folded[j] = _fold(entries[j].title)
+        choices = [folded[j] for j in window]
+        for _, _, at in process.extract(
+            _fold(q), choices, scorer=fuzz.partial_ratio, score_cutoff=90, limit=None
+        ):
+            rows[row][window[at]] = QUOTE_TITLE_WEIGHT
+    return rows
 
 
 def _fold(text: str) -> str:
@@ -397,14 +685,6 @@ def _fold(text: str) -> str:
 
 
 # -- decisions -------------------------------------------------------------------------
-
-
-def _ranked(analysis: Analysis, item: Item) -> list[int]:
-    import numpy as np
-
-    assert analysis.scores is not None
-    row = analysis.scores[item.index]
-    return [int(j) for j in np.argsort(-row, kind="stable")]
 
 
 def _mismatches(analysis: Analysis) -> list[Mismatch]:
@@ -420,20 +700,29 @@ def _mismatches(analysis: Analysis) -> list[Mismatch]:
 
 def _confident_other(analysis: Analysis, item: Item) -> int | None:
     """The entry this citation confidently belongs to instead of its own, if any."""
-    order = _ranked(analysis, item)
-    best = order[0]
+    memo_key = ("other", item.index, 0)
+    if memo_key in analysis.memo:
+        return analysis.memo[memo_key]  # type: ignore[no-any-return]
+    result = _find_confident_other(analysis, item)
+    analysis.memo[memo_key] = result
+    return result
+
+
+def _find_confident_other(analysis: Analysis, item: Item) -> int | None:
+    assert analysis.scores is not None
+    best = analysis.scores.best(item.index)
     if best == item.own or _same_work(analysis, best, item.own):
         return None
     top = analysis.score(item, best)
     own = analysis.score(item, item.own)
-    others = [
-        analysis.score(item, j)
-        for j in order[1:]
-        if j != item.own and not _same_work(analysis, j, best)
-    ]
-    runner_up = others[0] if others else 0.0
     clear = top >= MIN_BEST and top - own >= MARGIN and own <= OWN_LOW * top
-    if clear and top - runner_up >= LEAD and specific(analysis, item, best):
+    if not clear:
+        return None
+    # The runner-up: the best entry besides these two and copies of the best one.
+    runner_up = analysis.scores.runner_up(
+        item.index, lambda j: j == best or j == item.own or _same_work(analysis, j, best)
+    )
+    if top - runner_up >= LEAD and specific(analysis, item, best):
         return best
     return None
 
@@ -458,8 +747,8 @@ def _same_work(analysis: Analysis, a: int | None, b: int | None) -> bool:
     """Two entries listing the same work (REF001's business): citing either is fine."""
     if a is None or b is None:
         return False
-    ea, eb = analysis.entries[a], analysis.entries[b]
-    return bool(ea.title) and ea.title.casefold() == eb.title.casefold()
+    title = analysis.titles[a]
+    return bool(title) and title == analysis.titles[b]
 
 
 def _state(analysis: Analysis, item: Item, k: int, columns: dict[str, int]) -> str:
@@ -471,7 +760,7 @@ def _state(analysis: Analysis, item: Item, k: int, columns: dict[str, int]) -> s
     if target is None or item.own is None:
         return "break"
     own = analysis.score(item, item.own)
-    top = float(analysis.scores[item.index].max()) if analysis.scores is not None else 0.0
+    top = analysis.scores.top(item.index) if analysis.scores is not None else 0.0
     if _supports(analysis, item, k, columns):
         return "support"
     if own >= FITS and own >= top - NEAR_BEST:
@@ -488,13 +777,18 @@ def _state(analysis: Analysis, item: Item, k: int, columns: dict[str, int]) -> s
 
 
 def _supports(analysis: Analysis, item: Item, k: int, columns: dict[str, int]) -> bool:
+    memo_key = ("supports", item.index, k)
+    if memo_key in analysis.memo:
+        return analysis.memo[memo_key]  # type: ignore[no-any-return]
     target = columns.get(str(int(item.label) - k))
-    if target is None or item.own is None or analysis.scores is None:
-        return False
-    own = analysis.score(item, item.own)
-    fit = analysis.score(item, target)
-    top = float(analysis.scores[item.index].max())
-    return fit >= SUPPORT and fit - own >= SUPPORT_MARGIN and fit >= top - NEAR_BEST
+    result = False
+    if target is not None and item.own is not None and analysis.scores is not None:
+        own = analysis.score(item, item.own)
+        fit = analysis.score(item, target)
+        top = analysis.scores.top(item.index)
+        result = fit >= SUPPORT and fit - own >= SUPPORT_MARGIN and fit >= top - NEAR_BEST
+    analysis.memo[memo_key] = result
+    return result
 
 
 def _shift_runs(analysis: Analysis, columns: dict[str, int]) -> list[ShiftRun]:
@@ -517,10 +811,11 @@ def _shift_runs(analysis: Analysis, columns: dict[str, int]) -> list[ShiftRun]:
 
 
 def _accept(members: list[tuple[Item, str]], k: int) -> ShiftRun | None:
-    while members and members[0][1] != "support":
-        members = members[1:]
-    while members and members[-1][1] != "support":
-        members = members[:-1]
+    first = next((i for i, (_, state) in enumerate(members) if state == "support"), None)
+    if first is None:
+        return None
+    last = max(i for i, (_, state) in enumerate(members) if state == "support")
+    members = members[first : last + 1]
     supported = [item for item, state in members if state == "support"]
     # Neutral members inside the run (no evidence either way) are carried along, but a
     # run must be mostly evidence: MIN_RUN markers, of which at least two support n-k
@@ -533,10 +828,12 @@ def _accept(members: list[tuple[Item, str]], k: int) -> ShiftRun | None:
 def _without_overlaps(runs: list[ShiftRun]) -> list[ShiftRun]:
     """Where runs of different offsets overlap, keep the better supported one."""
     kept: list[ShiftRun] = []
+    taken: set[str] = set()
     for run in sorted(runs, key=lambda r: (-len(r.supported), abs(r.offset))):
         keys = {m.key for m in run.members}
-        if all(not keys & {m.key for m in other.members} for other in kept):
+        if not keys & taken:
             kept.append(run)
+            taken |= keys
     return sorted(kept, key=lambda r: r.members[0].citation.span.start)
 
 
@@ -556,8 +853,14 @@ class Evidence:
 
     @classmethod
     def of(cls, analysis: Analysis, item: Item, column: int) -> Evidence:
-        from rapidfuzz import fuzz
+        memo_key = ("evidence", item.index, column)
+        found: Evidence | None = analysis.memo.get(memo_key)
+        if found is None:
+            found = analysis.memo[memo_key] = cls._of(analysis, item, column)
+        return found
 
+    @classmethod
+    def _of(cls, analysis: Analysis, item: Item, column: int) -> Evidence:
         feats = analysis.entries[column]
         c = item.context
         names: list[tuple[str, float]] = []
@@ -573,7 +876,7 @@ class Evidence:
                 if column in holders:
                     best = max(best, _rarity(len(holders), len(analysis.entries)))
             if best > 0:
-                names.append((name, best * float(_topic(commonest))))
+                names.append((name, best * _topic(commonest)))
         day = month = None
         for d in (*c.dates, *c.earlier_dates):
             if (d.month and d.month == feats.month and d.year in (None, feats.year)) or (
@@ -585,13 +888,12 @@ class Evidence:
                 month = month or d.describe()
         kinds = [k for k in c.kinds if k in feats.kinds]
         quote = analysis.scores is not None and bool(
-            _quote_scores([c], [feats])[0, 0] > 0 if c.quotes and feats.title else False
+            _quote_scores([c], [feats])[0].get(0, 0.0) > 0 if c.quotes and feats.title else False
         )
         authors = tuple(
             n
             for n, weight in names
-            if weight >= RARE_NAME
-            and any(_alike(w, t, fuzz.ratio(w, t)) for w in n.split() for t in feats.author_tokens)
+            if weight >= RARE_NAME and any(column in analysis.authors_like(w) for w in n.split())
         )
         return cls(tuple(names), day, month, kinds[0] if kinds else None, quote, authors)
 
@@ -618,22 +920,14 @@ def _rarity(holders: int, entries: int) -> float:
     return math.log((entries + 1) / max(holders, 1)) / math.log(entries + 1)
 
 
-def _topic(citing: Any) -> Any:
+def _topic(citing: float) -> float:
     """How little a word that `citing` citing texts share says about any one source."""
-    import numpy as np
-
-    return 1.0 / (1.0 + np.maximum(np.asarray(citing, dtype=float) - 2, 0) / 3.0)
+    return 1.0 / (1.0 + max(float(citing) - 2, 0.0) / 3.0)
 
 
 def evidence(analysis: Analysis, item: Item, column: int) -> str:
     """What the citing text shares with the entry, for the message."""
     return Evidence.of(analysis, item, column).describe()
-
-
-def _alike(a: str, b: str, ratio: float) -> bool:
-    if len(a) < SHORT_TOKEN or len(b) < SHORT_TOKEN:
-        return a == b
-    return ratio >= TOKEN_CUTOFF
 
 
 def describe_entry(entry: Entry, *, label: bool = True) -> str:

@@ -14,7 +14,7 @@ from citeaudit.config import Settings
 from citeaudit.model import Diagnostic, Document, Entry, Span
 from citeaudit.problems import problem
 
-__all__ = ["attach_bibliographies", "bibliography_users", "discover_bibliography"]
+__all__ = ["attach_bibliographies", "discover_bibliography"]
 
 
 def attach_bibliographies(doc: Document, settings: Settings) -> None:
@@ -37,6 +37,9 @@ def attach_bibliographies(doc: Document, settings: Settings) -> None:
     loaded = False
     for path in paths:
         if not os.path.isfile(path):
+            from citeaudit.readlog import note_file
+
+            note_file(path, None)
             doc.problems.append(_missing(doc, path, origin))
             continue
         entries, problems = _load(path)
@@ -53,27 +56,21 @@ def discover_bibliography(path: str) -> str | None:
     """`paper.bib` beside `paper.md`, else the only `.bib` in the manuscript's folder."""
     if path in ("-", "<stdin>"):
         return None
+    from citeaudit.readlog import note_listing
+
     folder = os.path.dirname(os.path.abspath(path))
     stem = os.path.splitext(os.path.basename(path))[0]
-    beside = os.path.join(folder, stem + ".bib")
-    if os.path.isfile(beside):
-        return os.path.join(os.path.dirname(path), stem + ".bib")
     try:
-        bibs = [n for n in os.listdir(folder) if n.lower().endswith(".bib")]
+        names = os.listdir(folder)
     except OSError:
         return None
-    if len(bibs) == 1 and os.path.isfile(os.path.join(folder, bibs[0])):
-        return os.path.join(os.path.dirname(path), bibs[0])
-    return None
-
-
-def bibliography_users(docs: list[Document]) -> dict[str, set[str]]:
-    """For each bibliography file (absolute path), the manuscripts of the run that use it."""
-    users: dict[str, set[str]] = {}
-    for doc in docs:
-        for bib in doc.bibliographies:
-            users.setdefault(os.path.abspath(bib), set()).add(doc.path)
-    return users
+    bibs = sorted(n for n in names if n.lower().endswith(".bib"))
+    # The cache must know that a .bib appearing here changes this result.
+    note_listing(folder, bibs)
+    chosen = stem + ".bib" if stem + ".bib" in bibs else (bibs[0] if len(bibs) == 1 else None)
+    if chosen is None or not os.path.isfile(os.path.join(folder, chosen)):
+        return None
+    return os.path.join(os.path.dirname(path), chosen)
 
 
 def _load(path: str) -> tuple[list[Entry], list[Diagnostic]]:
@@ -99,8 +96,15 @@ def _read_csl(path: str) -> tuple[str | None, list[Diagnostic]]:
 
     empty = LineIndex("").span(0, 0)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        from citeaudit.readlog import note_file
+
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            note_file(path, None)
+            raise
+        note_file(path, data)
         return data.decode("utf-8-sig"), []
     except OSError as error:
         message = f"cannot read bibliography file: {error.strerror or error}"

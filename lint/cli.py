@@ -9,9 +9,8 @@ from collections.abc import Sequence
 import click
 
 from citeaudit import __version__
+from citeaudit import filter as filters
 from citeaudit.report import FORMATS
-
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
 
 def _codes(values: Sequence[str]) -> tuple[str, ...] | None:
@@ -68,6 +67,21 @@ def main() -> None:
     help="Record the current findings as a baseline.",
 )
 @click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly too.")
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    help="Check files in N processes (default: one per CPU).",
+)
+@click.option(
+    "--no-cache", is_flag=True, help="Neither read nor write the cache in .citeaudit_cache/."
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    envvar="CITEAUDIT_CACHE_DIR",
+    help="Keep the cache here instead of .citeaudit_cache/ in the project root.",
+)
 def check(**options: object) -> None:
     """Check manuscripts (default: the current folder). Use '-' to read standard input."""
     from citeaudit.run import Options, run
@@ -80,7 +94,7 @@ def check(**options: object) -> None:
         click.echo(f"citeaudit: internal error: {type(error).__name__}: {error}", err=True)
         if os.environ.get("CITEAUDIT_DEBUG"):
             raise
-        code = EXIT_ERROR
+        code = filters.EXIT_ERROR
     sys.exit(code)
 
 

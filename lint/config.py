@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import fnmatch
 import json
 import os
 import tomllib
@@ -155,42 +154,3 @@ def settings_from(data: Mapping[str, Any], source: str) -> Settings:
         format=data.get("format"),
         source=source,
     )
-
-
-def matches(code: str, selectors: Iterable[str]) -> bool:
-    return any(s == "ALL" or code.startswith(s) for s in selectors)
-
-
-def _specificity(code: str, selectors: Iterable[str]) -> int:
-    """Length of the longest selector that matches: the most specific one wins."""
-    return max(
-        (0 if s == "ALL" else len(s) for s in selectors if s == "ALL" or code.startswith(s)),
-        default=-1,
-    )
-
-
-def enabled_codes(settings: Settings, path: str, all_codes: Mapping[str, bool]) -> set[str]:
-    """Codes that apply to `path`. As in ruff, the more specific of select and ignore wins."""
-    if settings.select is None:
-        base = {code for code, on in all_codes.items() if on}
-    else:
-        base = {code for code in all_codes if matches(code, settings.select)}
-    base |= {code for code in all_codes if matches(code, settings.extend_select)}
-    chosen = set()
-    selectors = (settings.select or ()) + settings.extend_select
-    for code in base:
-        ignored = _specificity(code, settings.ignore)
-        if ignored < 0 or _specificity(code, selectors) > ignored:
-            chosen.add(code)
-    relative = _relative(path, settings.root)
-    for pattern, ignored_codes in settings.per_file_ignores.items():
-        if fnmatch.fnmatch(relative, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
-            chosen = {c for c in chosen if not matches(c, ignored_codes)}
-    return chosen
-
-
-def _relative(path: str, root: str) -> str:
-    try:
-        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-    except ValueError:
-        return path.replace(os.sep, "/")

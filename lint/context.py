@@ -13,6 +13,8 @@ original text; no rapidfuzz, so importing it is cheap.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -191,6 +193,18 @@ EXPANSIONS: dict[str, str] = {
 def words_of(text: str) -> list[str]:
     """Folded content words of `text`, possessives stripped, stop-words and numbers
     dropped, abbreviations of collections spelled out."""
+    if len(text) <= 64:
+        # Names and short phrases recur across sentences and documents: fold them once.
+        return list(_short_words(text))
+    return _words(text)
+
+
+@functools.lru_cache(maxsize=8192)
+def _short_words(text: str) -> tuple[str, ...]:
+    return tuple(_words(text))
+
+
+def _words(text: str) -> list[str]:
     out: list[str] = []
     for m in _WORD.finditer(fold(text)):
         word = _POSSESSIVE.sub("", m.group(0)).strip("'’-")
@@ -209,15 +223,20 @@ def kinds_of(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]:
 def find_dates(text: str, base: int = 0) -> list[DateRef]:
     """Dates in `text`, most specific reading first; offsets are shifted by `base`."""
     found: list[DateRef] = []
-    taken: list[tuple[int, int]] = []
+    # The spans already read, disjoint and sorted: a match overlaps one only if it
+    # overlaps the last span that starts before the match ends.
+    starts: list[int] = []
+    ends: list[int] = []
     for kind, pattern in _DATE_PATTERNS:
         for m in pattern.finditer(text):
-            if any(s < m.end() and m.start() < e for s, e in taken):
+            at = bisect.bisect_left(starts, m.end())
+            if at > 0 and ends[at - 1] > m.start():
                 continue
             ref = _date_from(kind, m, base)
             if ref is not None:
                 found.append(ref)
-                taken.append((m.start(), m.end()))
+                starts.insert(at, m.start())
+                ends.insert(at, m.end())
     return sorted(found, key=lambda d: d.start)
 
 
@@ -294,19 +313,49 @@ def paragraph_bounds(text: str) -> list[tuple[int, int]]:
     """Paragraphs, with those a page break split mid-sentence joined again: a paragraph
     that ends without punctuation ("... the Odae Mountain area of") continues in the next,
     and one that opens in lower case continues the one before."""
-    found = [(m.start(), m.end()) for m in re.finditer(r"(?:[^\n]*\S[^\n]*(?:\n|$))+", text)]
     merged: list[tuple[int, int]] = []
-    for start, end in found:
-        body = text[start:end].strip()
+    last = -1  # offset of the last non-space character of the paragraph above
+    for start, end, first, final in _blocks(text):
         if merged:
-            above = text[merged[-1][0] : merged[-1][1]].rstrip()
-            if (above[-1:].isalpha() and above[-1:].islower() and len(above) > 80) or body[
-                :1
+            above = text[last]
+            if (above.isalpha() and above.islower() and last + 1 - merged[-1][0] > 80) or text[
+                first
             ].islower():
                 merged[-1] = (merged[-1][0], end)
+                last = final
                 continue
         merged.append((start, end))
+        last = final
     return merged
+
+
+_NON_SPACE = re.compile(r"\S")
+
+
+def _blocks(text: str) -> list[tuple[int, int, int, int]]:
+    """Runs of lines that hold a non-space character, as (start, end, first non-space,
+    last non-space): one pass over the lines, so a long blank line costs its length once."""
+    out: list[tuple[int, int, int, int]] = []
+    start = first = final = -1
+    pos = 0
+    n = len(text)
+    while pos < n:
+        end = text.find("\n", pos)
+        end = n if end == -1 else end + 1
+        line = text[pos:end]
+        content = line.strip()
+        if content:
+            if start == -1:
+                start = pos
+                first = pos + line.index(content[0])
+            final = pos + len(line.rstrip()) - 1
+        elif start != -1:
+            out.append((start, pos, first, final))
+            start = -1
+        pos = end
+    if start != -1:
+        out.append((start, n, first, final))
+    return out
 
 
 def section_starts(text: str) -> list[int]:
@@ -370,50 +419,115 @@ def quotes_in(text: str) -> list[str]:
     return [next(g for g in m.groups() if g) for m in _QUOTE.finditer(text)]
 
 
-def citation_contexts(doc: Document, citations: list[Citation]) -> list[CitationContext]:
+@dataclass(frozen=True, slots=True)
+class _Geometry:
+    """The document's sentences, paragraphs, sections, markers, dates and quotation
+    marks, each sorted, so that each citation finds its own by bisection."""
+
+    text: str
+    sentences: list[tuple[int, int]]
+    sentence_starts: list[int]
+    paragraphs: list[tuple[int, int]]
+    paragraph_starts: list[int]
+    sections: list[int]
+    known: set[str]
+    dates: list[DateRef]
+    date_starts: list[int]
+    year_starts: list[int]  # starts of the dates that have a year
+    years: list[int]
+    markers: list[int]
+    quotes: dict[str, list[int]]  # '"', '“', '”' -> offsets
+    long_spaces: tuple[list[int], list[int]]  # whitespace runs of 64 or more: starts, ends
+
+    def last_non_space(self, pos: int) -> int:
+        """Offset of the last non-space character before `pos`, or -1."""
+        text = self.text
+        starts, ends = self.long_spaces
+        i = pos - 1
+        while i >= 0:
+            if not text[i].isspace():
+                return i
+            k = bisect.bisect_right(starts, i) - 1
+            i = starts[k] - 1 if k >= 0 and i < ends[k] else i - 1
+        return -1
+
+    def count(self, mark: str, start: int, end: int) -> int:
+        where = self.quotes[mark]
+        return bisect.bisect_left(where, end) - bisect.bisect_left(where, start)
+
+    def last(self, mark: str, start: int, end: int) -> int:
+        """The last `mark` in start:end, or -1."""
+        where = self.quotes[mark]
+        k = bisect.bisect_left(where, end) - 1
+        return where[k] if k >= 0 and where[k] >= start else -1
+
+    def dates_in(self, start: int, end: int) -> list[DateRef]:
+        lo = bisect.bisect_left(self.date_starts, start)
+        hi = bisect.bisect_left(self.date_starts, end)
+        return self.dates[lo:hi]
+
+    def last_year(self, start: int, end: int) -> int | None:
+        """The year of the last date with a year that starts in start:end."""
+        k = bisect.bisect_left(self.year_starts, end) - 1
+        return self.years[k] if k >= 0 and self.year_starts[k] >= start else None
+
+
+def _geometry(doc: Document) -> _Geometry:
     text = working_text(doc)
     sentences = sentence_bounds(text)
     paragraphs = paragraph_bounds(text)
-    sections = section_starts(text)
-    known = mid_sentence_capitals(text, sentences)
     all_dates = find_dates(text)
-    marker_starts = sorted(c.span.start for c in doc.citations)
-    out: list[CitationContext] = []
-    for i, citation in enumerate(citations):
-        out.append(
-            _context(
-                text, i, citation, sentences, paragraphs, sections, known, all_dates, marker_starts
-            )
-        )
-    return out
+    dated = [d for d in all_dates if d.year]
+    spaces = [(m.start(), m.end()) for m in re.finditer(r"\s{64,}", text)]
+    return _Geometry(
+        text=text,
+        sentences=sentences,
+        sentence_starts=[a for a, _ in sentences],
+        paragraphs=paragraphs,
+        paragraph_starts=[a for a, _ in paragraphs],
+        sections=section_starts(text),
+        known=mid_sentence_capitals(text, sentences),
+        dates=all_dates,
+        date_starts=[d.start for d in all_dates],
+        year_starts=[d.start for d in dated],
+        years=[d.year or 0 for d in dated],
+        markers=sorted(c.span.start for c in doc.citations),
+        quotes={q: [m.start() for m in re.finditer(q, text)] for q in ('"', "“", "”")},
+        long_spaces=([a for a, _ in spaces], [b for _, b in spaces]),
+    )
 
 
-def _context(
-    text: str,
-    i: int,
-    citation: Citation,
-    sentences: list[tuple[int, int]],
-    paragraphs: list[tuple[int, int]],
-    sections: list[int],
-    known: set[str],
-    all_dates: list[DateRef],
-    marker_starts: list[int],
-) -> CitationContext:
+def citation_contexts(doc: Document, citations: list[Citation]) -> list[CitationContext]:
+    geo = _geometry(doc)
+    return [_context(geo, i, citation) for i, citation in enumerate(citations)]
+
+
+def _index(starts: list[int], offset: int) -> int:
+    """Index of the bound that starts at or before `offset` (0 when none does)."""
+    return max(bisect.bisect_right(starts, offset) - 1, 0)
+
+
+def _context(geo: _Geometry, i: int, citation: Citation) -> CitationContext:
+    text = geo.text
+    sentences = geo.sentences
+    known = geo.known
     start = citation.span.start
     # A marker after the sentence's full stop ("... attack?" [8]) belongs to that sentence.
-    anchor = len(text[:start].rstrip()) - 1
-    anchor = max(anchor, 0)
-    s_index = _containing(sentences, anchor)
+    anchor = max(geo.last_non_space(start), 0)
+    s_index = _index(geo.sentence_starts, anchor)
     s_start, s_end = sentences[s_index] if sentences else (0, len(text))
     s_end = max(s_end, start)
-    p_start, p_end = paragraphs[_containing(paragraphs, anchor)] if paragraphs else (0, len(text))
+    p_start, p_end = (
+        geo.paragraphs[_index(geo.paragraph_starts, anchor)] if geo.paragraphs else (0, len(text))
+    )
     s_start = max(s_start, p_start)
     # A quotation that runs over several sentences is read whole, with its lead-in.
-    opening = _open_quote(text, s_start, start, p_start)
+    opening = _open_quote(geo, s_start, start, p_start)
     if opening is not None:
-        s_index = _containing(sentences, opening)
+        s_index = _index(geo.sentence_starts, opening)
         s_start = max(p_start, sentences[s_index][0])
-    previous_marker = _previous(marker_starts, start)
+    at = bisect.bisect_left(geo.markers, start)
+    previous_marker = geo.markers[at - 1] if at > 0 else None
     # The clause: what this marker alone covers, back to the previous marker.
     c_start = s_start
     if previous_marker is not None and previous_marker > s_start:
@@ -421,26 +535,22 @@ def _context(
         c_start = previous_marker if c_start == -1 else c_start
     shared_sentence = previous_marker is not None and previous_marker > s_start
     # Text after the marker belongs to it only when no later marker claims it.
-    later = [m for m in marker_starts if m > start]
-    claimed = bool(later) and later[0] < s_end
+    after = bisect.bisect_right(geo.markers, start)
+    claimed = after < len(geo.markers) and geo.markers[after] < s_end
     read_end = start if shared_sentence or claimed else max(start, min(s_end, p_end))
     body = text[c_start:read_end]
     tokens = words_of(body)
-    names = (
-        names_in(text[c_start:read_end], known) if not shared_sentence else names_in(body, known)
-    )
+    names = names_in(body, known)
     before_tokens: list[str] = []
     before_names: list[str] = []
     earlier: list[DateRef] = []
-    for b_start, b_end in _lead_in(text, sentences, s_index, s_start, p_start, previous_marker):
+    for b_start, b_end in _lead_in(geo, s_index, s_start, p_start, previous_marker):
         before_tokens += words_of(text[b_start:b_end])
         before_names += names_in(text[b_start:b_end], known)
-        earlier += [d for d in all_dates if b_start <= d.start < b_end]
-    section_start = sections[_containing([(s, s) for s in sections], start)] if sections else 0
-    dates_here = [d for d in all_dates if c_start <= d.start < read_end]
-    prior_years = [d for d in all_dates if section_start <= d.start < c_start and d.year]
-    carried = prior_years[-1].year if prior_years else None
-    para_years = [d for d in all_dates if p_start <= d.start < read_end and d.year]
+        earlier += geo.dates_in(b_start, b_end)
+    section_start = geo.sections[_index(geo.sections, start)] if geo.sections else 0
+    dates_here = geo.dates_in(c_start, read_end)
+    carried = geo.last_year(section_start, c_start)
     resolved = _resolve(dates_here, carried)
     carried_for_earlier = _resolve(earlier, carried)
     in_force = next((d.year for d in reversed(resolved) if d.year), carried)
@@ -459,13 +569,12 @@ def _context(
         earlier_dates=tuple(carried_for_earlier),
         kinds=kinds_of(tokens + before_tokens),
         carried_year=in_force,
-        paragraph_year=para_years[-1].year if para_years else None,
+        paragraph_year=geo.last_year(p_start, read_end),
     )
 
 
 def _lead_in(
-    text: str,
-    sentences: list[tuple[int, int]],
+    geo: _Geometry,
     s_index: int,
     s_start: int,
     p_start: int,
@@ -474,12 +583,14 @@ def _lead_in(
     """Up to four uncited sentences before the citing one, which the marker also covers:
     "... his meeting with Kim on March 5, 1949. He demanded ... lead [6]." A paragraph that
     opens with a quotation continues the lead-in that ends with a colon above it."""
+    text = geo.text
+    sentences = geo.sentences
     out: list[tuple[int, int]] = []
     j = s_index - 1
     floor = p_start
-    if s_start == p_start and text[s_start:].lstrip()[:1] in ('"', "“"):
-        above = text[:p_start].rstrip()
-        if above.endswith(":") and j >= 0:
+    if s_start == p_start and _first_char(text, s_start) in ('"', "“"):
+        above = geo.last_non_space(p_start)
+        if above >= 0 and text[above] == ":" and j >= 0:
             floor = sentences[j][0] if j >= 0 else p_start
             floor = min(floor, sentences[j - 1][0] if j >= 1 else floor)
     while j >= 0 and len(out) < LEAD_IN:
@@ -489,6 +600,11 @@ def _lead_in(
         out.append((b_start, b_end))
         j -= 1
     return out
+
+
+def _first_char(text: str, pos: int) -> str:
+    m = _NON_SPACE.search(text, pos)
+    return m.group(0) if m else ""
 
 
 def _resolve(dates: list[DateRef], carried: int | None) -> list[DateRef]:
@@ -506,20 +622,14 @@ def _resolve(dates: list[DateRef], carried: int | None) -> list[DateRef]:
     return out
 
 
-def _previous(starts: list[int], offset: int) -> int | None:
-    earlier = [s for s in starts if s < offset]
-    return earlier[-1] if earlier else None
-
-
-def _open_quote(text: str, s_start: int, marker: int, p_start: int) -> int | None:
+def _open_quote(geo: _Geometry, s_start: int, marker: int, p_start: int) -> int | None:
     """Where the quotation that closes just before the marker opens, if it opened
     before the sentence did."""
-    segment = text[s_start:marker]
-    if segment.count('"') % 2 == 1:
-        found = text.rfind('"', p_start, s_start)
+    if geo.count('"', s_start, marker) % 2 == 1:
+        found = geo.last('"', p_start, s_start)
         return found if found != -1 else None
-    if segment.count("”") > segment.count("“"):
-        found = text.rfind("“", p_start, s_start)
+    if geo.count("”", s_start, marker) > geo.count("“", s_start, marker):
+        found = geo.last("“", p_start, s_start)
         return found if found != -1 else None
     return None
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from citeaudit.model import Diagnostic, Document, Span
+from citeaudit.model import Diagnostic, Span
 
 # `@@ -a,b +c,d @@`; a count left out means 1.
 _HUNK = re.compile(rb"^@@ -\d+(?:,\d+)? \+(\d+)(?:,(\d+))? @@")
@@ -52,7 +52,7 @@ class Changes:
 
 
 def only_changed(
-    diagnostics: Sequence[Diagnostic], docs: Sequence[Document], ref: str
+    diagnostics: Sequence[Diagnostic], paths: Iterable[str], ref: str
 ) -> list[Diagnostic]:
     """The diagnostics on a changed line, or whose related locations lie on one.
 
@@ -63,7 +63,7 @@ def only_changed(
     if not ref or ref.startswith("-"):
         # git would read a leading dash as an option, not as a revision.
         raise GitError(f"{ref!r} is not a git ref")
-    primary = _on_disk({d.path for d in docs} | {d.path for d in diagnostics})
+    primary = _on_disk(set(paths) | {d.path for d in diagnostics})
     related = _on_disk({r.path for d in diagnostics for r in d.related}) - primary
     changes = _changes(primary, ref, required=True)
     changes.update(_changes(related, ref, required=False))

@@ -203,9 +203,6 @@ class Document:
     # How the bibliography was chosen: "named" by the document, the configured "library",
     # or "found" beside it (`paper.bib` for `paper.md`, or the folder's only .bib).
     bibliography_origin: str | None = None
-    # Bibliographies of this document that other manuscripts of the same run use too
-    # (set by the run before checking): their uncited entries are not this one's concern.
-    shared_bibliographies: frozenset[str] = frozenset()
     # False when the adapter met something it could not parse with confidence;
     # fixes are then withheld.
     certain: bool = True

@@ -73,11 +73,27 @@ STOP_WORDS = frozenset(
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
 
 
+class _DropMarks(dict[int, int | None]):
+    """A `str.translate` table that drops combining marks, filled on first sight of each
+    character, so folding runs in C after the first few documents."""
+
+    def __missing__(self, code: int) -> int | None:
+        value = None if unicodedata.combining(chr(code)) else code
+        self[code] = value
+        return value
+
+
+_DROP_MARKS = _DropMarks()
+_BRACES = str.maketrans("", "", "{}")
+
+
 def fold(text: str) -> str:
     """Casefolded text without diacritics or LaTeX braces."""
-    text = text.replace("{", "").replace("}", "")
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    text = text.translate(_BRACES)
+    if text.isascii():
+        # NFKD leaves ASCII alone and casefold is lower() there.
+        return text.lower()
+    return unicodedata.normalize("NFKD", text.casefold()).translate(_DROP_MARKS)
 
 
 def words(text: str, *, keep_stop_words: bool = False) -> list[str]:

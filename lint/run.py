@@ -10,10 +10,14 @@ from dataclasses import dataclass, replace
 import click
 
 from citeaudit import config as cfg
+from citeaudit import filter as filters
 from citeaudit.discover import manuscripts
+from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from citeaudit.model import Diagnostic, Document
+from citeaudit.pipeline import FileResult, Sources, Task
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# Formats that show the whole manuscript, not only findings: they need every document.
+DOCUMENT_FORMATS = frozenset({"html"})
 
 
 @dataclass
@@ -38,6 +42,9 @@ class Options:
     baseline: str | None = None
     write_baseline: str | None = None
     force_exclude: bool = False
+    jobs: int | None = None  # None: one per CPU
+    no_cache: bool = False
+    cache_dir: str | None = None
     report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
@@ -58,8 +65,6 @@ class Configs:
         self.options = options
         self.cache: dict[str, cfg.Settings] = {}
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
-        # Bibliography file (absolute path) -> the manuscripts of this run that use it.
-        self.bibliography_users: dict[str, set[str]] = {}
 
     def for_path(self, path: str) -> cfg.Settings:
         if self.explicit is not None:
@@ -104,24 +109,40 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
-    docs, diagnostics, failure = _check_all(options, configs)
+    keep = bool(options.fix or options.diff or base.fix or output_format in DOCUMENT_FORMATS)
+    inputs = _inputs(options, configs)
+    failure = next((data for _, data in inputs if isinstance(data, str)), None)
     if failure:
         click.echo(f"citeaudit: {failure}", err=True)
         return EXIT_ERROR
+    results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
+    docs = [r.document for r in results if r.document is not None]
+    shared = _shared_bibliographies(results)
+    diagnostics = [d for r in results for d in r.diagnostics]
+    sources: Mapping[str, str] = Sources(results)
     fixed = 0
-    if options.fix or options.diff or base.fix:
+    if keep and (options.fix or options.diff or base.fix):
         result = _fix(options, base, configs, docs, diagnostics)
         if isinstance(result, int):
             return result
         fixed, docs, diagnostics = result
-    filtered = _filter(options, diagnostics, docs)
-    if isinstance(filtered, int):
-        return filtered
-    _report(options, output_format, docs, filtered, fixed)
+        sources = {d.path: d.text for d in docs}
+    diagnostics = _own_uncited_only(diagnostics, shared, configs)
+    try:
+        remaining = filters.run(
+            diagnostics,
+            [r.path for r in results],
+            changed_since=options.changed_since,
+            baseline=options.baseline,
+            write_baseline=options.write_baseline,
+        )
+    except filters.FilterError as error:
+        click.echo(f"citeaudit: {error}", err=True)
+        return EXIT_ERROR
+    _report(options, output_format, [r.path for r in results], sources, docs, remaining, fixed)
     # Recording a baseline accepts the findings it records.
-    if options.exit_zero or not filtered or (options.write_baseline and not options.baseline):
-        return EXIT_CLEAN
-    return EXIT_FINDINGS
+    accept = bool(options.write_baseline and not options.baseline)
+    return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
 
 
 def _fix(
@@ -143,15 +164,13 @@ def _fix(
         result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
         sys.stdout.write(result.text)
         options.report_to_stderr = True
-        fixed_doc, found, failure = _check_one(stdin_path, result.text.encode("utf-8"), configs)
-        if failure:
-            click.echo(f"citeaudit: {failure}", err=True)
-            return EXIT_ERROR
+        again = _recheck(stdin_path, result.text.encode("utf-8"), configs)
         others = [d for d in diagnostics if d.path != stdin_path]
+        assert again.document is not None
         return (
             len(result.fixed),
-            [d for d in docs if d.path != stdin_path] + [fixed_doc],
-            others + found,
+            [d for d in docs if d.path != stdin_path] + [again.document],
+            others + again.diagnostics,
         )
     fixed, remaining, patch = apply_fixes(
         docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
@@ -165,13 +184,17 @@ def _fix(
     kept = [d for d in docs if d.path not in changed]
     diagnostics = [d for d in remaining if d.path not in changed]
     for path in sorted(changed):
-        doc, found, failure = _check_one(path, None, configs)
-        if failure:
-            click.echo(f"citeaudit: {failure}", err=True)
-            return EXIT_ERROR
-        kept.append(doc)
-        diagnostics.extend(found)
+        again = _recheck(path, None, configs)
+        assert again.document is not None
+        kept.append(again.document)
+        diagnostics.extend(again.diagnostics)
     return fixed, kept, diagnostics
+
+
+def _recheck(path: str, data: bytes | None, configs: Configs) -> FileResult:
+    from citeaudit.pipeline import check_file
+
+    return check_file(task_for(path, data, configs, keep=True))
 
 
 def _changed_on_disk(doc: Document) -> bool:
@@ -200,69 +223,63 @@ def _check_cli_codes(option: str, codes: tuple[str, ...]) -> None:
             raise cfg.ConfigError(f"{option}: {code!r} matches no rule code")
 
 
-def _check_all(
-    options: Options, configs: Configs
-) -> tuple[list[Document], list[Diagnostic], str | None]:
-    docs: list[Document] = []
-    diagnostics: list[Diagnostic] = []
-    # Load every manuscript first: whether a bibliography is a manuscript's own depends on
-    # which other manuscripts of the run use it.
-    loaded: list[Document] = []
-    for path, data in _inputs(options, configs):
-        if isinstance(data, str):
-            return docs, diagnostics, data
-        loaded.append(_load_one(path, data, configs))
-    configs.bibliography_users = _users(loaded)
-    for doc in loaded:
-        found, failure = _check_loaded(doc, configs)
-        docs.append(doc)
-        if failure:
-            return docs, diagnostics, failure
-        diagnostics.extend(found)
-    # A LaTeX section is checked with its main file and on its own: report it once.
-    from citeaudit.engine import dedupe
-
-    return docs, dedupe(diagnostics), None
-
-
-def _users(docs: list[Document]) -> dict[str, set[str]]:
-    from citeaudit.bibliography import bibliography_users
-
-    return bibliography_users(docs)
-
-
-def _load_one(path: str, data: bytes | None, configs: Configs) -> Document:
-    from citeaudit.bibliography import attach_bibliographies
-    from citeaudit.load import load
-
-    doc = load(path, data)
-    attach_bibliographies(doc, configs.for_path(path))
-    return doc
-
-
-def _check_loaded(doc: Document, configs: Configs) -> tuple[list[Diagnostic], str | None]:
-    from citeaudit.engine import RuleCrash, check
+def task_for(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> Task:
     from citeaudit.rules import all_rules
 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
-    settings = configs.for_path(doc.path)
-    doc.shared_bibliographies = frozenset(
-        bib
-        for bib in doc.bibliographies
-        if configs.bibliography_users.get(os.path.abspath(bib), set()) - {doc.path}
-    )
-    try:
-        return check(doc, settings, cfg.enabled_codes(settings, doc.path, defaults)), None
-    except RuleCrash as crash:
-        return [], str(crash)
+    settings = configs.for_path(path)
+    enabled = frozenset(filters.enabled_codes(settings, path, defaults))
+    return Task(path, settings, enabled, data, keep_document=keep)
 
 
-def _check_one(
-    path: str, data: bytes | None, configs: Configs
-) -> tuple[Document, list[Diagnostic], str | None]:
-    doc = _load_one(path, data, configs)
-    found, failure = _check_loaded(doc, configs)
-    return doc, found, failure
+def _check_all(
+    options: Options,
+    configs: Configs,
+    inputs: list[tuple[str, bytes | None]],
+    keep: bool,
+    root: str,
+) -> list[FileResult]:
+    from citeaudit.parallel import check_many
+
+    tasks = [task_for(path, data, configs, keep=keep) for path, data in inputs]
+    # Documents kept for fixes or a full report are not worth caching: they are rebuilt.
+    from citeaudit.cache import FOLDER
+
+    cache_root = None
+    if not (options.no_cache or keep):
+        cache_root = options.cache_dir or os.path.join(root, FOLDER)
+    return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
+
+
+def _shared_bibliographies(results: list[FileResult]) -> set[str]:
+    """Bibliography files (absolute paths) that more than one manuscript of the run uses."""
+    users: dict[str, set[str]] = {}
+    for result in results:
+        for bib in result.bibliographies:
+            users.setdefault(bib, set()).add(result.path)
+    return {bib for bib, paths in users.items() if len(paths) > 1}
+
+
+def _own_uncited_only(
+    diagnostics: list[Diagnostic], shared: set[str], configs: Configs
+) -> list[Diagnostic]:
+    """CIT002 reports the uncited entries of a manuscript's own bibliography ("own", the
+    default): a bibliography that another manuscript of the run uses too is nobody's own.
+    Documents are checked one at a time, so this is decided here, over the whole run."""
+    if not shared:
+        return diagnostics
+
+    def policy(path: str) -> str:
+        options = configs.for_path(path).rule_options.get("CIT002", {})
+        return str(options.get("uncited-entries", "own"))
+
+    return [
+        d
+        for d in diagnostics
+        if not (
+            d.code == "CIT002" and os.path.abspath(d.path) in shared and policy(d.path) == "own"
+        )
+    ]
 
 
 def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:
@@ -279,39 +296,11 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     return inputs
 
 
-def _filter(
-    options: Options, diagnostics: list[Diagnostic], docs: list[Document]
-) -> list[Diagnostic] | int:
-    if options.changed_since:
-        from citeaudit.gitdiff import GitError, only_changed
-
-        try:
-            diagnostics = only_changed(diagnostics, docs, options.changed_since)
-        except GitError as error:
-            click.echo(f"citeaudit: --changed-since: {error}", err=True)
-            return EXIT_ERROR
-    if options.write_baseline:
-        from citeaudit.baseline import BaselineError, write_baseline
-
-        try:
-            write_baseline(options.write_baseline, diagnostics)
-        except BaselineError as error:
-            click.echo(f"citeaudit: --write-baseline: {error}", err=True)
-            return EXIT_ERROR
-    if options.baseline:
-        from citeaudit.baseline import BaselineError, apply_baseline
-
-        try:
-            diagnostics = apply_baseline(options.baseline, diagnostics)
-        except BaselineError as error:
-            click.echo(f"citeaudit: --baseline: {error}", err=True)
-            return EXIT_ERROR
-    return diagnostics
-
-
 def _report(
     options: Options,
     output_format: str,
+    paths: list[str],
+    sources: Mapping[str, str],
     docs: list[Document],
     diagnostics: list[Diagnostic],
     fixed: int,
@@ -327,8 +316,8 @@ def _report(
     )
     report = ReportOptions(
         rules=all_rules(),
-        sources={d.path: d.text for d in docs},
-        files_checked=[d.path for d in docs],
+        sources=sources,
+        files_checked=paths,
         color=bool(color),
         statistics=options.statistics,
         quiet=options.quiet,

@@ -7,15 +7,21 @@ from __future__ import annotations
 import itertools
 from collections import defaultdict
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
-from citeaudit.audit import (
-    Item,
-    ShiftRun,
-    describe_entry,
-)
-from citeaudit.context import DateRef
 from citeaudit.model import Diagnostic, Document, Edit, Entry, Fix, Related
 from citeaudit.rules import RuleContext, rule
+
+if TYPE_CHECKING:
+    from citeaudit.audit import Item, ShiftRun
+    from citeaudit.context import DateRef
+
+
+def describe_entry(entry: Entry, label: bool = True) -> str:
+    # The audit (and the numpy it may use) loads only when a document needs it.
+    from citeaudit.audit import describe_entry as describe
+
+    return describe(entry, label=label)
 
 
 @rule(

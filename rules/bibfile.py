@@ -143,21 +143,19 @@ _BIBLATEX: dict[str, tuple[tuple[str, ...], ...]] = {
 _BIBLATEX_FIELDS = frozenset(
     {"date", "journaltitle", "location", "urldate", "eventdate", "origdate", "maintitle"}
 )
-_USES_BIBLATEX = re.compile(
-    r"\\addbibresource\b|\\usepackage\s*(?:\[[^\]]*\])?\s*\{[^}]*\bbiblatex\b"
-)
 
 
-def _dialect(doc: Document, entry: Entry) -> str:
-    """Which type table applies: a LaTeX manuscript's package decides; pandoc reads a .bib
-    as biblatex; a .bib on its own is judged by its fields."""
-    if doc.format == "latex":
-        return "biblatex" if _USES_BIBLATEX.search(doc.text) else "bibtex"
-    if doc.format == "markdown":
-        return "biblatex"
-    if entry.entry_type not in _BIBTEX or _BIBLATEX_FIELDS & set(entry.fields):
-        return "biblatex"
-    return "bibtex"
+def _biblatex_files(doc: Document) -> set[str | None]:
+    """The .bib files written for biblatex: one entry with a biblatex-only type or field
+    (`date`, `journaltitle`, `@online`, `@report` ...) says so for the whole file, as
+    Zotero and Better BibTeX export them. The file alone decides, so the .bib checked on
+    its own and through its manuscript get the same findings."""
+    return {
+        entry.path
+        for entry in doc.entries
+        if entry.kind == "bibtex"
+        and (entry.entry_type not in _BIBTEX or _BIBLATEX_FIELDS & set(entry.fields))
+    }
 
 
 def _bib_entries(doc: Document, ctx: RuleContext | None = None) -> Iterator[Entry]:
@@ -165,8 +163,8 @@ def _bib_entries(doc: Document, ctx: RuleContext | None = None) -> Iterator[Entr
     return (entry for entry in entries if entry.kind == "bibtex")
 
 
-def _missing(doc: Document, entry: Entry) -> tuple[str, list[str]]:
-    dialect = _dialect(doc, entry)
+def _missing(entry: Entry, biblatex: set[str | None]) -> tuple[str, list[str]]:
+    dialect = "biblatex" if entry.path in biblatex else "bibtex"
     table = _BIBLATEX if dialect == "biblatex" else _BIBTEX
     required = table.get(entry.entry_type or "", ())
     missing = [" or ".join(names) for names in required if not any(entry.get(n) for n in names)]
@@ -176,17 +174,16 @@ def _missing(doc: Document, entry: Entry) -> tuple[str, list[str]]:
 @rule("BIB003", "missing-field", "warning")
 def missing_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
-    Reports a .bib entry without a field its type requires, by the type tables of the
-    dialect in use: BibTeX's (an `@article` needs author, title, journal and year; a
-    `@book` author or editor, title, publisher and year; `@misc` nothing) for a LaTeX
-    manuscript that does not load biblatex, biblatex's (a `@book` needs author, title and
-    year or date; `@online` also a url, doi or eprint; `@misc` author or editor, title and
-    date) for one that does, and for a Pandoc manuscript (pandoc reads `.bib` as biblatex).
-    A `.bib` checked on its own is judged as biblatex when an entry uses a biblatex-only
-    type or field (`date`, `journaltitle`, `location` ...). Either way, the names the
-    other dialect uses for the same thing count: `date` for `year`, `journaltitle` for
-    `journal`, `institution` for `school`. Through a manuscript, only the entries it
-    cites are judged.
+    Reports a .bib entry without a field its type requires, by the type table of the
+    dialect the file is written in: biblatex's when an entry of the file uses a type or
+    field only biblatex knows (`@online`, `@report`, `date`, `journaltitle` ...), else
+    BibTeX's. BibTeX: an `@article` needs author, title, journal and year; a `@book`
+    author or editor, title, publisher and year; `@misc` nothing. biblatex: a `@book`
+    author (or editor), title and year or date; `@online` author or editor, title, date
+    and a url, doi or eprint; `@misc` author or editor, title and date. Either way, the
+    names the other dialect uses for the same thing count: `date` for `year`,
+    `journaltitle` for `journal`, `institution` for `school`. Through a manuscript, only
+    the entries it cites are judged.
 
     ## Why is this bad?
     The formatted reference comes out incomplete (no journal, "n.d."), and a reader cannot
@@ -211,8 +208,9 @@ def missing_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     }
     ```
     """
+    biblatex = _biblatex_files(doc)
     for entry in _bib_entries(doc, ctx):
-        dialect, missing = _missing(doc, entry)
+        dialect, missing = _missing(entry, biblatex)
         if not missing:
             continue
         fields = ", ".join(missing)

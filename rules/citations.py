@@ -97,7 +97,7 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     if doc.list_style != "numbered":
         return
     links = ctx.links
-    if not any(found.entry is not None for found in links.links):
+    if not links.of_style("numeric"):
         return
     # The audit's reassignments: an entry whose only markers belong to a numbering shift
     # is never really cited, and an entry that a reassigned marker really cites is cited.
@@ -143,12 +143,12 @@ def _uncited_bibliography(doc: Document, ctx: RuleContext) -> Iterator[Diagnosti
     for entry in doc.entries:
         if entry.path and entry.kind in ("bibtex", "csl") and entry.label:
             by_file.setdefault(entry.path, []).append(entry)
-    shared = {os.path.abspath(p) for p in doc.shared_bibliographies}
+    # Whether another manuscript of the run uses the same file is decided over the whole
+    # run (`citeaudit.run`), which drops these findings for a shared file under "own".
     for path, entries in by_file.items():
         uncited = [e for e in entries if not links.citing(e)]
         if policy == "own" and (
-            os.path.abspath(path) in shared
-            or (len(uncited) > _MASTER_UNCITED and len(uncited) > len(entries) - len(uncited))
+            len(uncited) > _MASTER_UNCITED and len(uncited) > len(entries) - len(uncited)
         ):
             continue
         name = os.path.basename(path)

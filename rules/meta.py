@@ -47,3 +47,26 @@ def unused_suppression(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     # The engine reports these itself, after every other rule has run.
     return iter(())
+
+
+@rule("ERR001", "internal-error", "error")
+def internal_error(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports that a rule (or the link stage) failed with an internal error on this
+    document. The other rules' findings are still reported, and the other files are still
+    checked, but the run exits with 2. It cannot be deselected or suppressed.
+
+    ## Why is this bad?
+    A crash is a bug in citeaudit, and a document that was not fully checked must never
+    pass as clean.
+
+    ## Example
+    ```text
+    essay.md:1:1: ERR001 internal error in rule REF006 (ValueError: Invalid IPv6 URL at
+    sources.py:210); this document was not fully checked. Please report it, with the
+    file if you can.
+    ```
+    Report it; until it is fixed, `--ignore` the failing rule's code.
+    """
+    # The engine reports crashes itself, where they happen.
+    return iter(())

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import math
 import re
+from collections import defaultdict
 from collections.abc import Iterator
 
 from citeaudit.linking import label_text
@@ -102,29 +105,25 @@ def duplicate_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     ```
     Keep one entry, with the right year, and point every citation at it.
     """
-    from rapidfuzz import fuzz, process
-
     if doc.notes_list:
         return
     entries = [e for e in _text_entries(doc) if e.title]
     if len(entries) < 2:
         return
     titles = [key(e.title or "") for e in entries]
-    close = process.cdist(
-        titles, titles, scorer=fuzz.token_sort_ratio, score_cutoff=ctx.options["title-threshold"]
-    )
-    # A short title inside a longer one ("The Korean Decision" and "The Korean Decision,
-    # June 24-30, 1950") is the same work when both entries name the same author.
-    contained = process.cdist(titles, titles, scorer=fuzz.token_set_ratio, score_cutoff=100)
+    # Only pairs whose titles agree can be duplicates: find them first (blocked, in C),
+    # then run the slower checks on those pairs alone.
+    candidates = _similar_titles(titles, ctx.options["title-threshold"])
     for j in range(len(entries)):
-        for i in range(j):
+        for i in sorted(candidates.get(j, ())):
             authored = bool(entries[i].authors and entries[j].authors)
             # A short title ("quanteda") identifies a work only when it is the same title
             # by the same authors.
             identical = authored and titles[i] == titles[j] and bool(titles[i])
             if not identical and not (_substantial(titles[i]) and _substantial(titles[j])):
                 continue
-            same_title = close[i][j] or (contained[i][j] and authored)
+            close, contained = candidates[j][i]
+            same_title = close or (contained and authored)
             # Catalogues of 1935-1936 and 1937-1938, or boxes 3 and 4, are different works.
             if not _numbers_agree(entries[i], entries[j]):
                 continue
@@ -139,6 +138,52 @@ def duplicate_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
             if same_title and _same_authors(entries[i], entries[j]):
                 yield _duplicate(ctx, entries[i], entries[j])
                 break
+
+
+def _similar_titles(titles: list[str], threshold: float) -> dict[int, dict[int, tuple[bool, bool]]]:
+    """For each title j, the earlier titles i that are close (token-sort ratio at least
+    `threshold`) or contained (the words of one are all words of the other, rapidfuzz's
+    token-set ratio of 100), each with (close, contained). Linear in practice: ratios are
+    computed only between titles whose lengths allow the threshold, and containment only
+    among titles that share the rarest word of the shorter one."""
+    from rapidfuzz import fuzz, process
+
+    found: dict[int, dict[int, tuple[bool, bool]]] = defaultdict(dict)
+    # token_sort_ratio is the ratio of the titles with their words sorted.
+    ordered = [" ".join(sorted(t.split())) for t in titles]
+    by_length = sorted(range(len(titles)), key=lambda i: len(ordered[i]))
+    lengths = [len(ordered[i]) for i in by_length]
+    slack = 1 - threshold / 100  # below 0.5: the threshold is at least 50
+    for j, text in enumerate(ordered):
+        n = len(text)
+        lo = bisect.bisect_left(lengths, math.floor(n * (1 - slack) / (1 + slack)))
+        hi = bisect.bisect_right(lengths, math.ceil(n * (1 + slack) / (1 - slack)))
+        window = [i for i in by_length[lo:hi] if i < j]
+        if not window:
+            continue
+        for _, _, at in process.extract(
+            text,
+            [ordered[i] for i in window],
+            scorer=fuzz.ratio,
+            score_cutoff=threshold,
+            limit=None,
+        ):
+            found[j][window[at]] = (True, False)
+    words = [set(t.split()) for t in titles]
+    postings: dict[str, list[int]] = defaultdict(list)
+    for i, held in enumerate(words):
+        for w in held:
+            postings[w].append(i)
+    for a, held in enumerate(words):
+        if not held:
+            continue
+        rarest = min(held, key=lambda w: (len(postings[w]), w))
+        for b in postings[rarest]:
+            if b != a and held <= words[b]:
+                i, j = min(a, b), max(a, b)
+                close = found[j].get(i, (False, False))[0]
+                found[j][i] = (close, True)
+    return found
 
 
 def _bare_url(url: str) -> str:

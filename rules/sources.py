@@ -8,14 +8,18 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
-from citeaudit.audit import describe_entry
-from citeaudit.context import paragraph_bounds, sentence_bounds
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, fold
 from citeaudit.rules import RuleContext, printed_entries, rule
+
+
+def _describe(entry: Entry) -> str:
+    from citeaudit.audit import describe_entry
+
+    return describe_entry(entry)
 
 
 @rule("SRC001", "anachronistic-source", "warning")
@@ -43,6 +47,8 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     """
     analysis = ctx.links.audit
     this_year = datetime.date.today().year
+    # A marker's number is not a year, even in a list long enough to reach [1921].
+    labels = {s.start for c in doc.citations for s in c.label_spans}
     for item in analysis.items:
         if item.own is None:
             continue
@@ -50,13 +56,13 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         published = analysis.entries[item.own].year
         if published is None or not (entry.year or "")[:4].isdigit():
             continue
-        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year)
+        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year, labels)
         if event is None or event <= published:
             continue
         yield ctx.diagnostic(
             item.citation.span,
             f"[{item.label}] cites a source of {published} for events of {event}: "
-            f"entry {describe_entry(entry)}",
+            f"entry {_describe(entry)}",
             related=[ctx.related(entry.label_span or entry.span, f"entry [{entry.label}]")],
             context=f"[{item.label}] {published} < {event}",
         )
@@ -69,18 +75,24 @@ _PUBLICATION_YEAR = re.compile(
 
 
 def _event_year(
-    doc: Document, clause: tuple[int, int], paragraph: tuple[int, int], this_year: int
+    doc: Document,
+    clause: tuple[int, int],
+    paragraph: tuple[int, int],
+    this_year: int,
+    labels: set[int],
 ) -> int | None:
     text = doc.prose or doc.text
-    years = _years(text, *clause, this_year)
+    years = _years(text, *clause, this_year, labels)
     if not years:
-        years = _years(text, paragraph[0], clause[0], this_year)
+        years = _years(text, paragraph[0], clause[0], this_year, labels)
     return max(years) if years else None
 
 
-def _years(text: str, start: int, end: int, this_year: int) -> list[int]:
+def _years(text: str, start: int, end: int, this_year: int, labels: set[int]) -> list[int]:
     out = []
     for m in _EVENT_YEAR.finditer(text, start, end):
+        if m.start() in labels:
+            continue
         before = text[max(0, m.start() - 30) : m.start()]
         after = text[m.end() : m.end() + 2]
         if (
@@ -196,7 +208,7 @@ def _image_credit(entry: Entry) -> bool:
 
 def _tertiary(entry: Entry, domains: list[str]) -> str | None:
     for url in _urls(entry):
-        host = (urlsplit(url if "//" in url else "//" + url).hostname or "").casefold()
+        host = (_split(url).hostname or "").casefold()
         for domain in domains:
             if host == domain or host.endswith("." + domain):
                 return domain
@@ -250,6 +262,8 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
         for i in range(q_start + 1, q_end - 1):
             if flat[i] not in "\r\n":
                 flat[i] = "x"
+    from citeaudit.context import paragraph_bounds, sentence_bounds
+
     sentences = sentence_bounds("".join(flat))
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
@@ -375,8 +389,9 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
     """## What it does
     Reports an author whose name is written in different forms in different entries:
     an initial in one and the full given name in another (`Jun N.` and `Jun, Niu`).
-    The same parts in another order are not reported: MLA and Chicago lists invert the
-    first author's name only, and BibTeX reads both orders as one name. Entries that share a surname but whose given names
+    The same parts in another order are reported only between two first authors: MLA
+    and Chicago lists invert the first author's name only ("Goodwin, Jonathan" but
+    "Laudun, John, and Jonathan Goodwin"), and BibTeX reads both orders as one name. Entries that share a surname but whose given names
     disagree (`Kim, A.` and `Kim, Y.`) are different people and are not reported; a
     difference of punctuation alone is not reported either.
 
@@ -416,7 +431,12 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
                 # 'Julia Silge' and 'Silge, Julia' as one name, and MLA and Chicago lists
                 # invert the first author only ('Goodwin, Jonathan' but 'and Jonathan
                 # Goodwin').
-                if sorted(parts_a) == sorted(parts_b):
+                if sorted(parts_a) == sorted(parts_b) and (
+                    entry_a.kind == entry_b.kind == "bibtex"
+                    or not (
+                        _first_inverted(entry_a, author_a) and _first_inverted(entry_b, author_b)
+                    )
+                ):
                     continue
                 reported.add((pair[0], pair[1]))
                 yield ctx.diagnostic(
@@ -429,6 +449,12 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
                     context=f"{author_a} | {author_b}",
                     path=entry_b.path,
                 )
+
+
+def _first_inverted(entry: Entry, author: str) -> bool:
+    """The entry's first author, whom MLA and Chicago lists write family name first: two
+    first authors must agree on the order; a later author is written given name first."""
+    return bool(entry.authors) and entry.authors[0] == author
 
 
 def _name_parts(author: str) -> tuple[str, ...]:
@@ -527,7 +553,7 @@ def _names_itself(entry: Entry, url: str) -> bool:
         "dataset/software",
     ):
         return True
-    host = urlsplit(url if "//" in url else "//" + url).hostname or ""
+    host = _split(url).hostname or ""
     title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
     labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
     names = [re.sub(r"[\W_]+", "", label) for label in labels]
@@ -545,12 +571,21 @@ def _names_itself(entry: Entry, url: str) -> bool:
     return bool(said) and all(word in parts for word in said)
 
 
+def _split(url: str) -> SplitResult:
+    """The parts of a URL; one that cannot be parsed (`http://[2001:db8::1` cut short at
+    its bracket) has no host, rather than taking the rule down."""
+    try:
+        return urlsplit(url if "//" in url else "//" + url)
+    except ValueError:
+        return SplitResult("", "", "", "", "")
+
+
 def _host(url: str) -> str:
-    return (urlsplit(url if "//" in url else "//" + url).hostname or "").casefold()
+    return (_split(url).hostname or "").casefold()
 
 
 def _home_page(url: str) -> bool:
-    parts = urlsplit(url if "//" in url else "//" + url)
+    parts = _split(url)
     path = parts.path.strip("/")
     return (
         bool(parts.hostname) and not parts.query and path in ("", "index.html", "index.htm", "home")
@@ -626,7 +661,7 @@ def _web_only(entry: Entry) -> bool:
     if _DATED.search(dated):
         return False
     # A dated PDF is a fixed document (a report), not a page that changes.
-    pdf = any(urlsplit(u).path.lower().endswith(".pdf") for u in _urls(entry))
+    pdf = any(_split(u).path.lower().endswith(".pdf") for u in _urls(entry))
     return not (pdf and entry.year)
 
 

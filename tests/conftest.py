@@ -14,6 +14,14 @@ from click.testing import CliRunner, Result
 from citeaudit.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _cache_outside_the_corpus(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Runs in corpus folders must not leave a cache there (nor read a stale one)."""
+    os.environ["CITEAUDIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("cache"))
+
+
 CORPUS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
 

@@ -36,14 +36,14 @@ def lines(found: list[Diagnostic], code: str) -> list[int]:
 @pytest.mark.parametrize(
     ("case", "code", "expected_lines"),
     [
-        ("audit-mismatch", "CIT003", [4, 5]),
-        ("audit-correct", "CIT003", []),
-        ("audit-shift", "CIT004", [4]),
-        ("audit-shift", "CIT003", []),  # the shift reports its markers once
-        ("audit-correct", "CIT004", []),
-        ("audit-overloaded", "CIT005", [3]),
-        ("audit-correct", "CIT005", []),
-        ("audit-mismatch", "CIT005", []),
+        ("cit003-fires", "CIT003", [4, 5]),
+        ("cit003-clean", "CIT003", []),
+        ("cit004-fires", "CIT004", [4]),
+        ("cit004-fires", "CIT003", []),  # the shift reports its markers once
+        ("cit003-clean", "CIT004", []),
+        ("cit005-fires", "CIT005", [3]),
+        ("cit003-clean", "CIT005", []),
+        ("cit003-fires", "CIT005", []),
     ],
 )
 def test_cases(case: str, code: str, expected_lines: list[int]) -> None:
@@ -51,23 +51,23 @@ def test_cases(case: str, code: str, expected_lines: list[int]) -> None:
 
 
 def test_mismatch_names_the_better_entry_and_evidence() -> None:
-    (found,) = [d for d in check(CASES / "audit-mismatch" / "essay.md") if d.span.line == 4]
+    (found,) = [d for d in check(CASES / "cit003-fires" / "essay.md") if d.span.line == 4]
     assert "Acheson" in found.message and "12 January" in found.message
     assert "entry [2]" in found.message
     assert found.related and found.related[0].span.line >= 10
 
 
 def test_shift_diagnostic_has_an_unsafe_renumbering_fix() -> None:
-    (found,) = check(CASES / "audit-shift" / "essay.md", ("CIT004",))
+    (found,) = check(CASES / "cit004-fires" / "essay.md", ("CIT004",))
     assert "[4]→[3], [5]→[4], [6]→[5], [7]→[6]" in found.message
     assert found.fix is not None and found.fix.applicability == "unsafe"
-    text = (CASES / "audit-shift" / "essay.md").read_text(encoding="utf-8")
+    text = (CASES / "cit004-fires" / "essay.md").read_text(encoding="utf-8")
     assert [text[e.start : e.end] for e in found.fix.edits] == ["4", "5", "6", "7"]
     assert [e.replacement for e in found.fix.edits] == ["3", "4", "5", "6"]
 
 
 def test_unused_reference_counts_markers_the_shift_reassigns() -> None:
-    found = check(CASES / "audit-shift" / "essay.md", ("CIT002",))
+    found = check(CASES / "cit004-fires" / "essay.md", ("CIT002",))
     messages = {d.span.line: d.message for d in found}
     assert "never cited for what it is" in messages[17]  # [7]: its marker is [6]'s
     assert all(line in (12, 17) for line in messages)  # [3]..[6] are cited, shifted
@@ -119,7 +119,7 @@ def test_analysis_runs_once_per_document(monkeypatch: pytest.MonkeyPatch) -> Non
         return real(doc)
 
     monkeypatch.setattr(audit, "analyse_document", counting)
-    doc = load(str(CASES / "audit-shift" / "essay.md"))
+    doc = load(str(CASES / "cit004-fires" / "essay.md"))
     found = engine.check(doc, Settings(root="."), set(all_rules()))
     assert {d.code for d in found} >= {"CIT002", "CIT004"}
     assert calls == [doc.path]

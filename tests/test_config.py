@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.config import ConfigError, Settings, enabled_codes, settings_from
+from citeaudit.config import ConfigError, Settings, settings_from
+from citeaudit.filter import enabled_codes
 from citeaudit.rules import all_rules
 from tests.conftest import CORPUS, findings, run_cli
 

@@ -73,7 +73,7 @@ def test_indented_continuation_of_a_list_item_is_prose() -> None:
 
 def test_title_block_superscripts_are_affiliations() -> None:
     doc = parse(
-        "paper.md", (CORPUS / "cases" / "markers-clean" / "paper.md").read_text(), "markdown"
+        "paper.md", (CORPUS / "cases" / "cit001-clean" / "paper.md").read_text(), "markdown"
     )
     assert [(c.span.line, c.targets) for c in doc.citations] == [
         (12, ("1",)),

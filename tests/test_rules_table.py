@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from citeaudit.rules import all_rules
-from tests.conftest import findings
+from tests.conftest import findings, run_cli
 
 LIST = (
     "\n\n## References\n\n"
@@ -110,3 +113,74 @@ def test_every_rule_is_documented() -> None:
         for section in ("## What it does", "## Why is this bad?", "## Example"):
             assert section in rule.doc, f"{code} lacks {section}"
         assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+# -- the README's rule table against the registry ------------------------------------------
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+ROW = re.compile(r"^\|\s*([A-Z]+[0-9]+)\s*\|\s*([^|]*?)\s*\|\s*([^|]*?)\s*\|", re.MULTILINE)
+
+
+def readme_rules() -> dict[str, tuple[str, str]]:
+    """{code: (name, default)} from the rows of the table under `## Rules`."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("\n## Rules\n")
+    end = text.find("\n## ", start + 1)
+    section = text[start : end if end != -1 else len(text)]
+    rows: dict[str, tuple[str, str]] = {}
+    for code, name, default in ROW.findall(section):
+        assert code not in rows, f"README lists {code} twice"
+        rows[code] = (name, default)
+    return rows
+
+
+def test_readme_table_is_read() -> None:
+    # Guards the tests below against a parser that reads nothing from the README.
+    rows = readme_rules()
+    assert len(rows) >= 20 and rows["CIT001"] == ("undefined-citation", "error")
+
+
+def test_every_registered_rule_is_in_the_readme_table() -> None:
+    rows = readme_rules()
+    missing = sorted(set(all_rules()) - set(rows))
+    assert not missing, f"README's rule table lacks {missing}"
+    for code, rule in all_rules().items():
+        name, default = rows[code]
+        assert name == rule.name, f"README names {code} {name!r}, the registry {rule.name!r}"
+        # The default column is the severity, and says "off" for a rule that is not on
+        # by default ("info, off").
+        words = re.findall(r"[a-z]+", default)
+        assert words[:1] == [rule.severity], f"README: {code} is {default!r}, not {rule.severity}"
+        assert ("off" in words) is (not rule.default_enabled), (
+            f"README: {code} default {default!r}, but enabled by default: {rule.default_enabled}"
+        )
+
+
+def test_every_readme_row_is_a_registered_rule() -> None:
+    unknown = sorted(set(readme_rules()) - set(all_rules()))
+    assert not unknown, f"README's rule table lists codes that no rule registers: {unknown}"
+
+
+def test_a_crashing_rule_is_reported_as_err001(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # ERR001 reports a bug in citeaudit, so no document can be written to raise it on
+    # purpose: a rule is made to fail instead.
+    from citeaudit import rules
+
+    def boom(doc: object, ctx: object) -> list[object]:
+        raise ValueError("deliberate failure")
+
+    monkeypatch.setitem(rules._REGISTRY, "REF006", replace(rules._REGISTRY["REF006"], check=boom))
+    path = tmp_path / "draft.md"
+    path.write_text("# A Draft on Korea\n\nCumings [1] and Stueck [2] disagree [3]." + LIST)
+    result = run_cli(
+        ["check", "--isolated", "--no-cache", "--jobs", "1", "--format", "json", str(path)]
+    )
+    assert result.exit_code == 2, result.output
+    records = json.loads(result.stdout)
+    crash = [r for r in records if r["code"] == "ERR001"]
+    assert len(crash) == 1 and "rule REF006" in crash[0]["message"]
+    assert "ValueError: deliberate failure" in crash[0]["message"]
+    # The other rules still ran: the undefined [3] is reported.
+    assert "CIT001" in {r["code"] for r in records}

@@ -29,16 +29,16 @@ def lines(found: list[Diagnostic], code: str) -> list[int]:
 @pytest.mark.parametrize(
     ("case", "code", "expected_lines"),
     [
-        ("audit-sources", "SRC001", [4]),
-        ("audit-sources-clean", "SRC001", []),
-        ("audit-sources", "SRC004", [14, 15]),
-        ("audit-sources-clean", "SRC004", []),
-        ("audit-sources", "SRC005", [4]),
-        ("audit-sources-clean", "SRC005", []),
-        ("audit-sources", "REF005", [13]),
-        ("audit-sources-clean", "REF005", []),
-        ("audit-sources", "REF006", [15]),
-        ("audit-sources-clean", "REF006", []),
+        ("src001-fires", "SRC001", [4]),
+        ("src001-clean", "SRC001", []),
+        ("src001-fires", "SRC004", [14, 15]),
+        ("src001-clean", "SRC004", []),
+        ("src001-fires", "SRC005", [4]),
+        ("src001-clean", "SRC005", []),
+        ("src001-fires", "REF005", [13]),
+        ("src001-clean", "REF005", []),
+        ("src001-fires", "REF006", [15]),
+        ("src001-clean", "REF006", []),
     ],
 )
 def test_cases(case: str, code: str, expected_lines: list[int]) -> None:
@@ -56,7 +56,7 @@ def test_lai_stueck_1947_is_anachronistic() -> None:
 
 
 def test_tertiary_domains_are_configurable() -> None:
-    path = CASES / "audit-sources" / "essay.md"
+    path = CASES / "src001-fires" / "essay.md"
     only_wikipedia = {"SRC004": {"domains": ["wikipedia.org"], "extend-domains": []}}
     assert lines(check(path, only_wikipedia), "SRC004") == [14]
     # With no domains, [4] is still reported: its entry names Wikipedia.
@@ -66,7 +66,7 @@ def test_tertiary_domains_are_configurable() -> None:
 
 @pytest.mark.parametrize(("words", "expected"), [(8, [4]), (25, [])])
 def test_quotation_length_is_configurable(words: int, expected: list[int]) -> None:
-    found = check(CASES / "audit-sources" / "essay.md", {"SRC005": {"min-words": words}})
+    found = check(CASES / "src001-fires" / "essay.md", {"SRC005": {"min-words": words}})
     assert lines(found, "SRC005") == expected
 
 
@@ -75,7 +75,7 @@ def test_quotation_length_is_configurable(words: int, expected: list[int]) -> No
 )
 def test_access_date_policy(policy: str, expected: list[int]) -> None:
     # [4] is a web page without an access date; [5] links to a home page.
-    path = CASES / "audit-sources" / "essay.md"
+    path = CASES / "src001-fires" / "essay.md"
     assert lines(check(path, {"REF006": {"access-date": policy}}), "REF006") == expected
 
 

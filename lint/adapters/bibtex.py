@@ -597,12 +597,16 @@ def load_bib_file(path: str) -> tuple[list[Entry], list[Diagnostic], str]:
     An unreadable or binary file gives one IO001 diagnostic and no entries.
     """
     empty = LineIndex("").span(0, 0)
+    from citeaudit.readlog import note_file
+
     try:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError as exc:
+        note_file(path, None)
         message = f"cannot read bibliography file: {exc.strerror or exc}"
         return [], [_diagnostic(path, empty, "IO001", message, "unreadable")], ""
+    note_file(path, data)
     if b"\x00" in data:
         message = "bibliography file is binary, not BibTeX"
         return [], [_diagnostic(path, empty, "IO001", message, "binary")], ""

@@ -13,6 +13,7 @@ import re
 
 from citeaudit.adapters.latex import expand_inputs, parse_latex_project
 from citeaudit.model import Document
+from citeaudit.readlog import note_file, note_listing
 
 _MAIN = re.compile(r"\\begin\s*\{document\}")
 _MAX_CANDIDATES = 50
@@ -23,7 +24,9 @@ def read_text(path: str) -> str | None:
         with open(path, "rb") as handle:
             data = handle.read()
     except OSError:
+        note_file(path, None)
         return None
+    note_file(path, data)
     from citeaudit.load import decode
 
     decoded = decode(data)
@@ -68,6 +71,7 @@ def _main_files(folder: str) -> list[str]:
         ]
     except OSError:
         return []
+    note_listing(folder, names)
     found = []
     for name in names:
         full = os.path.join(folder, name)

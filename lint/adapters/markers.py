@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from citeaudit.model import Citation, LineIndex, NoteRef
 
+# Numbers above MAX_NUMBER ([1999], <sup>2020</sup>) are years or exponents unless the
+# document's own list runs that high: the caller passes its highest entry number.
 MAX_NUMBER = 999
 MAX_RANGE = 60
 
-_ITEM = r"\d{1,3}(?:\s*[-–—]\s*\d{1,3})?"
+_ITEM = r"\d{1,7}(?:\s*[-–—]\s*\d{1,7})?"
 _LOCATOR = r"(?:p|pp|pg|pgs|ch|chap|sec|fig|para|n|no|vol|art|§)\.?\s*[\w]+(?:\s*[-–]\s*\w+)?"
 _BRACKET = re.compile(
     rf"(?<![\w\]\\])(?<!\\\])(\\?\[)\s*(?P<items>{_ITEM}(?:\s*[,;]\s*{_ITEM})*)"
@@ -68,19 +71,23 @@ def _expand(items: str, base: int) -> tuple[list[str], list[tuple[int, int]], st
 
 
 def numeric_citations(
-    prose: str, index: LineIndex, *, skip_sup_before: int = 0
+    prose: str, index: LineIndex, *, skip_sup_before: int = 0, max_number: int = MAX_NUMBER
 ) -> tuple[list[Citation], list[Malformed]]:
+    """Bracketed and superscript number markers. A marker with a number above
+    `max_number` (at least MAX_NUMBER) is not a citation: `[1999]` is a year unless the
+    list has that many entries."""
     citations: list[Citation] = []
     malformed: list[Malformed] = []
+    limit = max(MAX_NUMBER, max_number)
     for pattern, form in ((_BRACKET, "bracket"), (_SUP, "sup")):
         for m in pattern.finditer(prose):
             if form == "sup" and m.start() < skip_sup_before:
                 continue
+            if any(int(n) > limit for n in _DIGITS.findall(m.group("items"))):
+                continue
             targets, spans, problem = _expand(m.group("items"), m.start("items"))
             if problem:
                 malformed.append(Malformed(m.start(), m.end(), problem))
-                continue
-            if any(int(t) > MAX_NUMBER for t in targets):
                 continue
             loc = m.groupdict().get("loc")
             citations.append(_citation(index, m.start(), m.end(), prose, targets, spans, form, loc))
@@ -95,15 +102,21 @@ def numeric_citations(
             citations.append(
                 _citation(index, m.start(), m.end(), prose, targets, spans, "unicode-sup", None)
             )
-    # `<sup>[2]</sup>` is one marker, not a bracket inside a superscript.
-    sups = [(c.span.start, c.span.end) for c in citations if c.form == "sup"]
-    citations = [
-        c
-        for c in citations
-        if c.form != "bracket" or not any(s <= c.span.start and c.span.end <= e for s, e in sups)
-    ]
+    # `<sup>[2]</sup>` is one marker, not a bracket inside a superscript. Superscripts
+    # do not nest, so only the last one that opens at or before a bracket can hold it.
+    sups = sorted((c.span.start, c.span.end) for c in citations if c.form == "sup")
+    sup_starts = [s for s, _ in sups]
+    citations = [c for c in citations if c.form != "bracket" or not _inside(c, sups, sup_starts)]
     citations.sort(key=lambda c: c.span.start)
     return citations, malformed
+
+
+def _inside(c: Citation, sups: list[tuple[int, int]], starts: list[int]) -> bool:
+    k = bisect.bisect_right(starts, c.span.start) - 1
+    return k >= 0 and c.span.end <= sups[k][1]
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 def _citation(

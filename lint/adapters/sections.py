@@ -144,11 +144,11 @@ def reference_sections(text: str, flavor: str) -> list[Section]:
 # List markers that open a numbered entry; group "n" is its number.
 _NUMBERED = re.compile(
     r"""^[ \t]{0,4}(?:[-*+][ \t]+)?(?:
-        \\?\[(?P<n1>\d{1,3})\\?\](?:[:.])?[ \t]*            # [1] text, [0]: url
-      | \.\.[ \t]+\[(?P<n2>\d{1,3})\][ \t]*                  # .. [1] (reStructuredText)
-      | (?P<n3>\d{1,3})[.)][ \t]+                            # 1. text, 1) text
-      | <sup>\s*\[?(?P<n4>\d{1,3})\]?\s*</sup>[ \t]*         # <sup>1</sup> text
-      | <span[^>]*>\[(?P<n5>\d{1,3})\]</span>[ \t]*          # <span id=x>[1]</span>
+        \\?\[(?P<n1>\d{1,7})\\?\](?:[:.])?[ \t]*            # [1] text, [0]: url
+      | \.\.[ \t]+\[(?P<n2>\d{1,7})\][ \t]*                  # .. [1] (reStructuredText)
+      | (?P<n3>\d{1,7})[.)][ \t]+                            # 1. text, 1) text
+      | <sup>\s*\[?(?P<n4>\d{1,7})\]?\s*</sup>[ \t]*         # <sup>1</sup> text
+      | <span[^>]*>\[(?P<n5>\d{1,7})\]</span>[ \t]*          # <span id=x>[1]</span>
     )(?=\S)""",
     re.M | re.X | re.I,
 )
@@ -164,8 +164,23 @@ class RawEntry:
     end: int
 
 
+# A number of four digits or more ("1950. ...") opens an entry only where it continues
+# the list's count: within this step above the number before it.
+MAX_STEP = 50
+
+
+def _continues(number: int, previous: int | None) -> bool:
+    return number < 1000 or (previous is not None and 0 <= number - previous <= MAX_STEP)
+
+
 def numbered_entries(text: str, start: int, end: int) -> list[RawEntry]:
-    marks = [m for m in _NUMBERED.finditer(text, start, end)]
+    marks: list[re.Match[str]] = []
+    previous: int | None = None
+    for m in _NUMBERED.finditer(text, start, end):
+        value = int(next(g for g in m.group("n1", "n2", "n3", "n4", "n5") if g is not None))
+        if _continues(value, previous):
+            marks.append(m)
+            previous = value
     entries: list[RawEntry] = []
     for i, m in enumerate(marks):
         limit = marks[i + 1].start() if i + 1 < len(marks) else end
@@ -235,7 +250,7 @@ def _entry_end(text: str, start: int, limit: int) -> int:
 
 
 _RUN_MARK = re.compile(
-    r"^[ \t]{0,4}(?:\\?\[(\d{1,3})\\?\][:.]?|<sup>\s*(\d{1,3})\s*</sup>|<span[^>]*>\[(\d{1,3})\]</span>)[ \t]*(?=\S)",
+    r"^[ \t]{0,4}(?:\\?\[(\d{1,7})\\?\][:.]?|<sup>\s*(\d{1,7})\s*</sup>|<span[^>]*>\[(\d{1,7})\]</span>)[ \t]*(?=\S)",
     re.M | re.I,
 )
 
@@ -243,8 +258,13 @@ _RUN_MARK = re.compile(
 def numbered_run(text: str) -> tuple[int, int] | None:
     """The longest run of line-initial `[n]` or `<sup>n</sup>` entries counting up from 0
     or 1 in the second half of the document: a list whose heading names nothing."""
-    marks = list(_RUN_MARK.finditer(text, len(text) // 2))
-    numbers = [int(next(g for g in m.groups() if g)) for m in marks]
+    marks: list[re.Match[str]] = []
+    numbers: list[int] = []
+    for m in _RUN_MARK.finditer(text, len(text) // 2):
+        number = int(next(g for g in m.groups() if g))
+        if _continues(number, numbers[-1] if numbers else None):
+            marks.append(m)
+            numbers.append(number)
     best: tuple[int, int] | None = None
     i = 0
     while i < len(marks):

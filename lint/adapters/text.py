@@ -55,8 +55,10 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
         blank(body, note.span.start, note.span.end)
     body_text = "".join(body)
 
+    # Numbers above 999 are citations when the list runs that high ([1999] is otherwise a year).
+    highest = max((int(e.label or 0) for e in doc.entries if (e.label or "").isdigit()), default=0)
     citations, malformed = markers.numeric_citations(
-        body_text, index, skip_sup_before=_title_block_end(prose)
+        body_text, index, skip_sup_before=_title_block_end(prose), max_number=highest
     )
     doc.citations = citations + author_date_citations(body_text, index)
     if markdown:
