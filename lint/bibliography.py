@@ -9,6 +9,7 @@ meant to check stay unchecked (rule CIT010 says so), never silently "passed".
 from __future__ import annotations
 
 import os
+import re
 
 from citeaudit.config import Settings
 from citeaudit.model import Diagnostic, Document, Entry, Span
@@ -24,17 +25,23 @@ def attach_bibliographies(doc: Document, settings: Settings) -> None:
     markdown = doc.format == "markdown"
     keyed = any(c.style == "key" for c in doc.citations)
     paths = list(doc.bibliographies)
-    origin = "named" if paths else None
-    if not paths and settings.library and (keyed or markdown):
+    inline = _inline_references(doc) if markdown else False
+    origin = "named" if paths or inline else None
+    if not paths and not inline and settings.library and (keyed or markdown):
         paths = [os.path.join(settings.root, p) for p in settings.library]
         origin = "library"
-    if not paths and keyed:
+    if not paths and doc.format == "latex" and _bibitems(doc):
+        # `thebibliography` in the document itself: its `\\bibitem` keys are the list.
+        doc.list_style = "bibtex"
+        return
+    # LaTeX names its bibliography or has none; pandoc users expect the .bib beside.
+    if not paths and not inline and keyed and markdown:
         found = discover_bibliography(doc.path)
         if found:
             paths, origin = [found], "found"
             doc.bibliographies = [found]
     doc.bibliography_origin = origin
-    loaded = False
+    loaded = inline
     for path in paths:
         if not os.path.isfile(path):
             from citeaudit.readlog import note_file
@@ -71,6 +78,64 @@ def discover_bibliography(path: str) -> str | None:
     if chosen is None or not os.path.isfile(os.path.join(folder, chosen)):
         return None
     return os.path.join(os.path.dirname(path), chosen)
+
+
+def _inline_references(doc: Document) -> bool:
+    """CSL items under `references:` in the metadata (pandoc reads them as a bibliography
+    of the document itself); whether there are any."""
+    if "references" not in doc.text:
+        return False
+    from citeaudit.adapters.csl import parse_csl
+    from citeaudit.frontmatter import read_metadata
+
+    meta = read_metadata(doc.text)
+    if not isinstance(meta.fields.get("references"), list):
+        return False
+    for start, end in meta.blocks:
+        body_start = doc.text.find("\n", start) + 1
+        body_end = doc.text.rfind("\n", start, end) + 1
+        if "references" not in doc.text[body_start:body_end]:
+            continue
+        # The block alone, at its own offsets: spans point into the manuscript.
+        masked = "".join(
+            ch if body_start <= i < body_end or ch == "\n" else " "
+            for i, ch in enumerate(doc.text[:body_end])
+        )
+        entries, problems = parse_csl(masked, doc.path)
+        if not entries:
+            continue
+        doc.entries.extend(entries)
+        doc.problems.extend(problems)
+        return True
+    return False
+
+
+_THEBIBLIOGRAPHY = re.compile(
+    r"\\begin\s*\{thebibliography\}(?P<body>.*?)(?:\\end\s*\{thebibliography\}|\Z)", re.S
+)
+_BIBITEM = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*\{(?P<key>[^{}\s]+)\}")
+
+
+def _bibitems(doc: Document) -> bool:
+    """Entries for the `\\bibitem{key}`s of a `thebibliography` environment; whether any."""
+    found = False
+    for env in _THEBIBLIOGRAPHY.finditer(doc.text):
+        items = list(_BIBITEM.finditer(doc.text, env.start("body"), env.end("body")))
+        for i, item in enumerate(items):
+            end = items[i + 1].start() if i + 1 < len(items) else env.end("body")
+            raw = doc.text[item.end() : end].strip()
+            key_span = doc.span(item.start("key"), item.end("key"))
+            doc.entries.append(
+                Entry(
+                    span=doc.span(item.start(), end),
+                    label=item.group("key"),
+                    raw=raw,
+                    label_span=key_span,
+                    kind="bibitem",
+                )
+            )
+            found = True
+    return found
 
 
 def _load(path: str) -> tuple[list[Entry], list[Diagnostic]]:

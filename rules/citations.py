@@ -47,7 +47,11 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _bib_names(doc: Document) -> str:
-    names = sorted({os.path.basename(e.path) for e in doc.entries if e.path})
+    names = sorted({os.path.basename(e.path) for e in doc.entries if e.path and e.path != doc.path})
+    if any(e.path == doc.path for e in doc.entries):
+        names.append("the references of its metadata")
+    if any(e.kind == "bibitem" for e in doc.entries):
+        names.append("the document's thebibliography")
     shown = ", ".join(names) if names else "the bibliography"
     if doc.bibliography_origin == "found":
         # Say which file was used when the manuscript named none.
@@ -151,7 +155,7 @@ def _uncited_bibliography(doc: Document, ctx: RuleContext) -> Iterator[Diagnosti
             len(uncited) > _MASTER_UNCITED and len(uncited) > len(entries) - len(uncited)
         ):
             continue
-        name = os.path.basename(path)
+        name = os.path.basename(path) if path != doc.path else "its metadata's references"
         for entry in uncited:
             yield ctx.diagnostic(
                 entry.label_span or entry.span,
@@ -284,8 +288,9 @@ def unchecked_citations(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     Reports, on the first key citation (`[@key]`, `@key`, `\\cite{key}`), how many key
     citations could not be checked because there is no bibliography to check them
     against: the manuscript names none, none sits beside it (`paper.bib` for `paper.md`,
-    or the only `.bib` in its folder), no `library` is configured, or the file it names
-    does not exist.
+    or the only `.bib` in its folder; Markdown only, as LaTeX always names its own), it
+    has no `thebibliography` list, no `library` is configured, or the file it names does
+    not exist.
 
     ## Why is this bad?
     "All checks passed" would be a lie: none of these citations was looked up, so a

@@ -425,3 +425,27 @@ def test_readme_install_snippets_point_at_nothing_that_does_not_exist() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert not re.search(r"citeaudit@v\d|rev: v\d|citeaudit==\d|pip install citeaudit\b", readme)
     assert "pip install -e ." in readme and "from a clone" in readme
+
+
+def test_latex_thebibliography_is_the_list(tmp_path: Path) -> None:
+    tex = (
+        "\\documentclass{article}\n\\begin{document}\nAs \\cite{knuth84,lamport94} said.\n"
+        "\\begin{thebibliography}{9}\n\\bibitem{knuth84} D. Knuth, The TeXbook, 1984.\n"
+        "\\end{thebibliography}\n\\end{document}\n"
+    )
+    # A stray .bib in the folder is not LaTeX's bibliography: LaTeX names its own.
+    write(tmp_path, {"paper.tex": tex, "stray.bib": BIB})
+    found = check(tmp_path, "paper.tex")
+    assert [(d["code"], d["line"], d["column"]) for d in found] == [("CIT001", 3, 18)]
+    assert "'lamport94' matches no entry in the document's thebibliography" in found[0]["message"]
+
+
+def test_references_in_the_metadata_are_a_bibliography(tmp_path: Path) -> None:
+    text = (
+        "---\ntitle: Inline\nreferences:\n- id: smith2020\n  type: book\n  title: Streets\n"
+        "  issued: {date-parts: [[2020]]}\n---\n\nAs [@smith2020] and [@ghost] show.\n"
+    )
+    write(tmp_path, {"paper.md": text, "stray.bib": BIB})
+    found = check(tmp_path, "paper.md")
+    assert [(d["code"], d["line"]) for d in found] == [("CIT001", 10)]
+    assert "in the references of its metadata" in found[0]["message"]
