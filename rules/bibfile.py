@@ -139,10 +139,9 @@ _BIBLATEX: dict[str, tuple[tuple[str, ...], ...]] = {
     "phdthesis": (("author",), ("title",), _SCHOOL, _YEAR_F),
     "techreport": (("author",), ("title",), ("institution",), _YEAR_F),
 }
-# Fields only biblatex knows: an entry that uses one is written for biblatex.
-_BIBLATEX_FIELDS = frozenset(
-    {"date", "journaltitle", "location", "urldate", "eventdate", "origdate", "maintitle"}
-)
+# Fields only biblatex knows: an entry that uses one is written for biblatex. Not
+# `location` or `urldate`: ACM and Zotero write those into plain BibTeX exports too.
+_BIBLATEX_FIELDS = frozenset({"date", "journaltitle", "eventdate", "origdate", "maintitle"})
 
 
 def _biblatex_files(doc: Document) -> set[str | None]:

@@ -377,7 +377,9 @@ BIB003_CASES = [
         "author or editor, year or date",
         "biblatex",
     ),
-    ("@book{x, author={A}, title={T}, location={Paris}}", "year or date", "biblatex"),
+    ("@book{x, author={A}, title={T}, maintitle={Works}}", "year or date", "biblatex"),
+    # ACM and Zotero put `location` and `urldate` into BibTeX too: still BibTeX.
+    ("@book{x, author={A}, title={T}, location={Paris}, year=2000}", "publisher", "BibTeX"),
     ("@report{x, author={A}, title={T}, institution={I}, year=2000}", "type", "biblatex"),
     ("@inbook{x, author={A}, title={T}, date={2018}, pages={1--2}}", "booktitle", "biblatex"),
 ]
