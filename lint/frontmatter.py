@@ -66,10 +66,11 @@ def _candidates(text: str) -> Iterator[tuple[int, int, int, int]]:
         start = opening.start()
         if any(a <= start < b for a, b in fences):
             continue
-        before = text[:start]
-        # At the top (blank lines allowed) or after a blank line.
-        if before.strip() and not re.search(r"\n[ \t]*\r?\n\Z", before):
-            continue
+        # At the top of the file, or after a blank line (blank lines at the top included).
+        if start > 0:
+            previous = text[text.rfind("\n", 0, start - 1) + 1 : start - 1]
+            if previous.strip():
+                continue
         body_start = opening.end() + 1
         if body_start > len(text) or text[body_start:].split("\n", 1)[0].strip() == "":
             continue  # `---` then a blank line: a horizontal rule

@@ -225,7 +225,7 @@ def missing_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 @rule("BIB005", "duplicate-field", "warning")
-def duplicate_field(doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
+def duplicate_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports a field set twice inside one entry (`year = 2000, year = 2001`, or `Title` and
     `title`: BibTeX field names ignore case).
@@ -243,8 +243,14 @@ def duplicate_field(doc: Document, ctx: RuleContext) -> Iterable[Diagnostic]:
     ```bibtex
     @article{smith2020, title = {Streets}, year = 2021}
     ```
+    Through a manuscript, only the entries it cites are judged.
     """
-    return from_parser(doc, ctx)
+    printed = [e for e in _bib_entries(doc, ctx)]
+    for found in from_parser(doc, ctx):
+        if doc.format == "bibtex" or any(
+            e.path == found.path and e.span.start <= found.span.start < e.span.end for e in printed
+        ):
+            yield found
 
 
 _TITLE_THRESHOLD = 95

@@ -449,3 +449,10 @@ def test_references_in_the_metadata_are_a_bibliography(tmp_path: Path) -> None:
     found = check(tmp_path, "paper.md")
     assert [(d["code"], d["line"]) for d in found] == [("CIT001", 10)]
     assert "in the references of its metadata" in found[0]["message"]
+
+
+def test_broken_metadata_is_reported(tmp_path: Path) -> None:
+    write(tmp_path, {"paper.md": "---\nbibliography: [refs.bib\n---\n\n" + BODY, "refs.bib": BIB})
+    found = check(tmp_path, "paper.md")
+    assert (found[0]["code"], found[0]["line"]) == ("IO001", 1)
+    assert "not valid YAML" in found[0]["message"]

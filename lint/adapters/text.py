@@ -90,6 +90,20 @@ def _pandoc(doc: Document, body: str) -> list[Citation]:
         if path not in doc.bibliographies:
             doc.bibliographies.append(path)
             doc.bibliography_spans[path] = doc.span(value.start, value.end)
+    from citeaudit.frontmatter import read_metadata
+
+    for start, _, why in read_metadata(doc.text).broken:
+        # Pandoc stops on it; here its `bibliography:` would silently go unused.
+        doc.problems.append(
+            problem(
+                doc.path,
+                doc.span(start, start + 3),
+                "IO001",
+                f"the metadata block is not valid YAML ({why}); pandoc refuses it, and its "
+                "bibliography and nocite are not used",
+                "metadata block",
+            )
+        )
     found = pandoc.find_pandoc_citations(body, doc.text, doc.lines, bare=False)
     for key in pandoc.front_matter_nocite(doc.text):
         # `nocite:` cites its keys without printing a marker: they count as cited.
