@@ -43,7 +43,9 @@ def attach_bibliographies(doc: Document, settings: Settings) -> None:
     doc.bibliography_origin = origin
     loaded = inline
     for path in paths:
-        if not os.path.isfile(path):
+        # Only a path that is not there at all: a FIFO, a folder or a broken link is
+        # reported by the reader, with what it is.
+        if not os.path.lexists(path):
             from citeaudit.readlog import note_file
 
             note_file(path, None)
@@ -156,23 +158,17 @@ def _load(path: str) -> tuple[list[Entry], list[Diagnostic]]:
 
 
 def _read_csl(path: str) -> tuple[str | None, list[Diagnostic]]:
-    """The text of a CSL file (UTF-8, as JSON and pandoc's YAML require), or IO001."""
+    """The text of a CSL file (UTF-8, as JSON and pandoc's YAML require), or IO001. It is
+    read as every file a manuscript names is (`citeaudit.fileio`): inside the project, a
+    regular file under the size limit, and recorded for the cache."""
+    from citeaudit.fileio import ReadError, read_bytes
     from citeaudit.model import LineIndex
 
     empty = LineIndex("").span(0, 0)
     try:
-        from citeaudit.readlog import note_file
-
-        try:
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            note_file(path, None)
-            raise
-        note_file(path, data)
-        return data.decode("utf-8-sig"), []
-    except OSError as error:
-        message = f"cannot read bibliography file: {error.strerror or error}"
+        return read_bytes(path, named=True).decode("utf-8-sig"), []
+    except ReadError as error:
+        message = f"bibliography file: {error}"
     except UnicodeDecodeError as error:
         message = f"bibliography file is not UTF-8 (byte {error.start}), as CSL files must be"
     return None, [problem(path, empty, "IO001", message, "unreadable")]

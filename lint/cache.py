@@ -88,11 +88,13 @@ class Cache:
 
 
 def _fresh(entry: dict[str, Any]) -> bool:
+    from citeaudit.fileio import ReadError, read_bytes
+
     for path, expected in entry["reads"].items():
         try:
-            with open(path, "rb") as handle:
-                found = digest(handle.read())
-        except OSError:
+            # Bounded like every read: what was recorded may be a device or a FIFO by now.
+            found = digest(read_bytes(path))
+        except ReadError:
             found = ""
         if found != expected:
             return False

@@ -33,7 +33,12 @@ def main() -> None:
     type=click.Choice(list(FORMATS)),
     help="Output format (default: text).",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(),
+    help="Write the report to FILE (docx-comments: the folder for the commented copies).",
+)
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")
 @click.option("--extend-select", multiple=True, help="Codes to enable on top of the selection.")
@@ -66,7 +71,6 @@ def main() -> None:
     type=click.Path(dir_okay=False),
     help="Record the current findings as a baseline.",
 )
-@click.option("--force-exclude", is_flag=True, help="Apply excludes to files named explicitly too.")
 @click.option(
     "-j",
     "--jobs",
@@ -81,6 +85,17 @@ def main() -> None:
     type=click.Path(file_okay=False),
     envvar="CITEAUDIT_CACHE_DIR",
     help="Keep the cache here instead of .citeaudit_cache/ in the project root.",
+)
+@click.option(
+    "--force-exclude",
+    is_flag=True,
+    help="Apply excludes (and .gitignore) to files named explicitly too.",
+)
+@click.option(
+    "--allow-outside-root",
+    is_flag=True,
+    default=None,
+    help="Read includes and bibliographies outside the project folder.",
 )
 def check(**options: object) -> None:
     """Check manuscripts (default: the current folder). Use '-' to read standard input."""

@@ -34,6 +34,9 @@ class Settings:
     format: str | None = None
     source: str | None = None  # the file these came from
     root: str = "."  # folder that relative paths in the config are relative to
+    # Read files that a manuscript names outside the project (its repository and the
+    # config's folder): off, so that a pull request cannot make CI print other files.
+    allow_outside_root: bool = False
 
 
 def find_config(start: str) -> str | None:
@@ -54,25 +57,61 @@ def _has_settings(path: str) -> bool:
     if os.path.basename(path) != "pyproject.toml":
         return True
     try:
-        with open(path, "rb") as handle:
-            return "citeaudit" in tomllib.load(handle).get("tool", {})
-    except (OSError, tomllib.TOMLDecodeError):
+        return "citeaudit" in _read_toml(path).get("tool", {})
+    except ConfigError:
+        # A broken pyproject.toml is not ours to report unless it holds our settings.
         return False
 
 
 def load_config(path: str) -> Settings:
-    try:
-        with open(path, "rb") as handle:
-            data = tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read: {error.strerror or error}") from error
-    except tomllib.TOMLDecodeError as error:
-        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    data = _read_toml(path)
     if os.path.basename(path) == "pyproject.toml":
         data = data.get("tool", {}).get("citeaudit", {})
     settings = settings_from(data, path)
     settings.root = os.path.dirname(os.path.abspath(path))
     return settings
+
+
+MAX_CONFIG_BYTES = 1024 * 1024
+MAX_DEPTH = 32  # the schema needs 4; deeper nesting is a mistake or an attack on the parser
+
+
+def _read_toml(path: str) -> dict[str, Any]:
+    from citeaudit.fileio import ReadError, read_bytes
+
+    try:
+        data = read_bytes(path, limit=MAX_CONFIG_BYTES)
+    except ReadError as error:
+        raise ConfigError(f"{path}: {error}") from error
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: not UTF-8 (byte {error.start}, line {line}); TOML files must be UTF-8"
+        ) from error
+    try:
+        parsed = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except RecursionError as error:
+        raise ConfigError(f"{path}: nested too deeply to read") from error
+    depth = _depth(parsed)
+    if depth > MAX_DEPTH:
+        raise ConfigError(f"{path}: nested {depth} levels deep; at most {MAX_DEPTH} are read")
+    return parsed
+
+
+def _depth(value: object) -> int:
+    deepest, stack = 0, [(value, 0)]
+    while stack:
+        item, level = stack.pop()
+        deepest = max(deepest, level)
+        if isinstance(item, dict):
+            stack.extend((v, level + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, level + 1) for v in item)
+    return deepest
 
 
 def validate(data: Mapping[str, Any], source: str) -> None:
@@ -153,4 +192,5 @@ def settings_from(data: Mapping[str, Any], source: str) -> Settings:
         unsafe_fixes=bool(data.get("unsafe-fixes", False)),
         format=data.get("format"),
         source=source,
+        allow_outside_root=bool(data.get("allow-outside-root", False)),
     )

@@ -87,6 +87,11 @@ def document(
     kept, unused = _suppress(dedupe(found), doc.suppressions, enabled, doc.path, set(known))
     if "SUP001" in enabled:
         kept.extend(_unused_suppressions(doc, unused, known))
+    if any(d.fix is not None for d in kept):
+        from citeaudit.fix import prose_fixes_only
+
+        # A fix never touches code, front matter or comments, whichever rule offers it.
+        kept = prose_fixes_only(doc, kept)
     return sorted((_with_severity(d, settings) for d in kept), key=Diagnostic.sort_key)
 
 

@@ -1,25 +1,30 @@
 """Applying fixes: `--fix` writes them, `--diff` shows them, and stdin gets them back as text.
 
 Edits index the decoded text, so a fix never sees bytes: the file's encoding and BOM are
-restored when it is written, and CRLF line endings survive because the decoded text keeps
-its `\\r\\n`. As in ruff, fixes whose edits overlap one already taken are left for the next
-run, and their diagnostics stay reported.
+restored when it is written, CRLF line endings survive because the decoded text keeps
+its `\\r\\n`, and lone CRs because edits are made in the text as it was before they were
+read as newlines (`Document.original`, of the same length). Fixes whose edits overlap one
+already taken wait for the next pass; given a `recheck`, `apply_fixes` checks the fixed
+text again in memory and fixes until nothing is left (as ruff does), then writes once.
+
+A fix never edits what is not prose (code blocks, inline code, front matter, an example
+comment inside them): such an edit is withheld and said so, whatever rule proposed it.
 """
 
 from __future__ import annotations
 
 import codecs
+import dataclasses
 import difflib
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 
 import click
 
-from citeaudit.fileio import write_atomic
-from citeaudit.load import decode
+from citeaudit.fileio import WriteRefused, decode, write_atomic
 from citeaudit.model import Diagnostic, Document, Edit, Fix
 
 STDIN = "<stdin>"
@@ -32,6 +37,13 @@ _BOMS = {
     "utf-32-be": codecs.BOM_UTF32_BE,
 }
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+# Passes of fix-and-check-again before a file is written; ruff stops at 100. Each pass
+# settles at least one diagnostic, and no fix here creates work for another.
+MAX_PASSES = 10
+
+# Checks a fixed text again: the document it now is, and its diagnostics.
+Recheck = Callable[[Document, str], tuple[Document, list[Diagnostic]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +53,8 @@ class FixResult:
     text: str
     fixed: list[Diagnostic]
     remaining: list[Diagnostic]
+    # Fixes refused because they would edit code, front matter or an example in them.
+    withheld: list[Diagnostic] = field(default_factory=list)
 
 
 def fix_document(doc: Document, diagnostics: Iterable[Diagnostic], *, unsafe: bool) -> FixResult:
@@ -48,23 +62,73 @@ def fix_document(doc: Document, diagnostics: Iterable[Diagnostic], *, unsafe: bo
 
     Diagnostics of other files are ignored. An uncertain parse fixes nothing."""
     own = [d for d in diagnostics if d.path == doc.path]
-    if not doc.certain:
-        return FixResult(doc.text, [], own)
+    source = doc.original or doc.text
+    if not doc.certain or doc.format == "docx":
+        return FixResult(source, [], own)
     accepted: list[Edit] = []
     taken: set[tuple[Edit, ...]] = set()
     fixed: list[Diagnostic] = []
+    withheld: list[Diagnostic] = []
+    guard = _ProseGuard(doc)
     for d in sorted(_fixable(own, unsafe), key=_first_offset):
         assert d.fix is not None
         edits = tuple(sorted(d.fix.edits, key=lambda e: (e.start, e.end)))
         if edits in taken:  # the same change, reported twice: it is made once
             fixed.append(d)
-        elif _well_formed(edits, len(doc.text)) and not _overlaps(edits, accepted):
+        elif not _well_formed(edits, len(doc.text)):
+            continue
+        elif not guard.allows(edits):
+            withheld.append(d)
+        elif not _overlaps(edits, accepted):
             accepted.extend(edits)
             taken.add(edits)
             fixed.append(d)
     done = {id(d) for d in fixed}
     remaining = [d for d in own if id(d) not in done]
-    return FixResult(_apply(doc.text, accepted), fixed, remaining)
+    return FixResult(_apply(source, accepted, doc), fixed, remaining, withheld)
+
+
+def prose_fixes_only(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
+    """The diagnostics with any fix that would edit non-prose taken off, so that no report
+    offers a fix that `--fix` would refuse."""
+    guard = _ProseGuard(doc)
+    return [
+        dataclasses.replace(d, fix=None)
+        if d.fix is not None and d.path == doc.path and not guard.allows(d.fix.edits)
+        else d
+        for d in diagnostics
+    ]
+
+
+def fix_until_stable(
+    doc: Document,
+    diagnostics: Iterable[Diagnostic],
+    *,
+    unsafe: bool,
+    recheck: Recheck | None,
+) -> tuple[FixResult, int]:
+    """Fix, check the result again and fix again until nothing is left to fix.
+
+    Returns the first pass (its `fixed` are the given diagnostics it settled) with the
+    final text, and how many fixes all passes made."""
+    first = fix_document(doc, diagnostics, unsafe=unsafe)
+    text, count = first.text, len(first.fixed)
+    current = doc
+    withheld = list(first.withheld)
+    passes = 1
+    while recheck is not None and count and passes < MAX_PASSES:
+        if text == (current.original or current.text):
+            break
+        current, found = recheck(current, text)
+        again = fix_document(current, found, unsafe=unsafe)
+        passes += 1
+        if not again.fixed or again.text == text:
+            break
+        text, count = again.text, count + len(again.fixed)
+        # Each pass finds the withheld fixes again; they are reported once.
+        known = {(d.code, d.message, d.context) for d in withheld}
+        withheld += [d for d in again.withheld if (d.code, d.message, d.context) not in known]
+    return FixResult(text, first.fixed, first.remaining, withheld), count
 
 
 def fixed_text(doc: Document, diagnostics: Iterable[Diagnostic], unsafe: bool) -> str:
@@ -79,6 +143,7 @@ def apply_fixes(
     unsafe: bool,
     write: bool,
     stdin_path: str | None = None,
+    recheck: Recheck | None = None,
 ) -> tuple[int, list[Diagnostic], str]:
     """Fix every document; write the changed files when `write`, else only preview them.
 
@@ -92,13 +157,16 @@ def apply_fixes(
         by_path.setdefault(d.path, []).append(d)
     settled: set[int] = set()
     patches: list[str] = []
+    count = 0
     for doc in docs:
         own = by_path.get(doc.path, [])
-        result = fix_document(doc, own, unsafe=unsafe)
+        result, made = fix_until_stable(doc, own, unsafe=unsafe, recheck=recheck)
         refusal = _refusal(doc, result, own, unsafe, shared)
         if refusal:
             _warn(doc.path, refusal)
             continue
+        for d in result.withheld:
+            _warn(doc.path, f"{d.code} fix at line {d.span.line} withheld: {_NOT_PROSE}")
         if not result.fixed:
             continue
         if write:
@@ -108,10 +176,16 @@ def apply_fixes(
             if failure:
                 _warn(doc.path, f"{failure}; not fixed")
                 continue
-        patches.append(unified_diff(doc.path, doc.text, result.text))
+        patches.append(unified_diff(doc.path, doc.original or doc.text, result.text))
         settled.update(id(d) for d in result.fixed)
+        count += made
     remaining = [d for d in diagnostics if id(d) not in settled]
-    return len(settled), remaining, "".join(patches)
+    return count, remaining, "".join(patches)
+
+
+def encode(doc: Document, text: str) -> bytes:
+    """`text` in the encoding and with the BOM that `doc` was read with."""
+    return (_BOMS.get(doc.encoding, b"") if doc.bom else b"") + text.encode(doc.encoding)
 
 
 def unified_diff(path: str, before: str, after: str) -> str:
@@ -152,11 +226,70 @@ def _conflict(a: Edit, b: Edit) -> bool:
     return a.start == b.start or (a.start < b.end and b.start < a.end)
 
 
-def _apply(text: str, edits: list[Edit]) -> str:
+def _apply(text: str, edits: list[Edit], doc: Document | None = None) -> str:
+    # A file whose lines end in a lone CR gets its new lines ended the same way.
+    lone_cr = doc is not None and doc.original is not None and "\r\n" not in doc.original
     # Back to front, so each edit's offsets still index the original text.
     for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: edit.start] + edit.replacement + text[edit.end :]
+        replacement = edit.replacement.replace("\n", "\r") if lone_cr else edit.replacement
+        text = text[: edit.start] + replacement + text[edit.end :]
     return text
+
+
+_NOT_PROSE = "it would change code, front matter or an example comment, which fixes never touch"
+
+
+class _ProseGuard:
+    """Which characters a fix may change: prose (what `Document.prose` keeps), white
+    space, and the suppression comments that are really comments of this file (not an
+    example of one inside a code block)."""
+
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self._comments: list[tuple[int, int]] | None = None
+
+    def allows(self, edits: Iterable[Edit]) -> bool:
+        doc = self.doc
+        if not doc.prose or len(doc.prose) != len(doc.text):
+            return True  # no mask to go by (a .bib file)
+        text, prose = doc.text, doc.prose
+        for edit in edits:
+            if not 0 <= edit.start <= edit.end <= len(text):
+                return False
+            for i in range(edit.start, edit.end):
+                if prose[i] == text[i] or text[i].isspace() or self._in_comment(i):
+                    continue
+                return False
+        return True
+
+    def _in_comment(self, i: int) -> bool:
+        if self._comments is None:
+            self._comments = self._real_comments()
+        return any(start <= i < end for start, end in self._comments)
+
+    def _real_comments(self) -> list[tuple[int, int]]:
+        doc = self.doc
+        own = [s.span for s in doc.suppressions if s.path in (None, doc.path)]
+        if doc.format == "latex":
+            return [(span.start, span.end) for span in own]  # found in real comments only
+        if doc.format not in ("markdown", "plain", "rst", "asciidoc"):
+            return []
+        from citeaudit.adapters.prose import mask
+
+        # Mask the text again with each HTML comment turned into letters: where the
+        # letters survive, the comment stood in prose; where they are blanked, it stood
+        # in code or front matter and is an example.
+        chars = list(doc.text)
+        for match in _HTML_COMMENT.finditer(doc.text):
+            for j in range(match.start(), match.end()):
+                if chars[j] not in "\r\n":
+                    chars[j] = "x"
+        seen = mask("".join(chars), doc.format)  # type: ignore[arg-type]
+        return [
+            (span.start, span.end)
+            for span in own
+            if span.start < len(seen) and not seen[span.start].isspace()
+        ]
 
 
 def _refusal(
@@ -169,6 +302,8 @@ def _refusal(
     if doc.path in shared and result.fixed:
         # Two inputs under one name (stdin named after a file): offsets could cross over.
         return "two inputs share this name; fixes withheld"
+    if doc.format == "docx" and _fixable(own, unsafe):
+        return "a Word file is never rewritten; --format docx-comments gives the fixes as comments"
     if not doc.certain and _fixable(own, unsafe):
         return "not read with certainty (not valid UTF-8, or not fully parsed); fixes withheld"
     return None
@@ -194,12 +329,23 @@ def _write(doc: Document, text: str) -> str | None:
     if now is None or (now.text, now.encoding, now.bom) != (doc.text, doc.encoding, doc.bom):
         return "it changed on disk since it was read"
     try:
-        payload = (_BOMS.get(doc.encoding, b"") if doc.bom else b"") + text.encode(doc.encoding)
+        payload = encode(doc, text)
     except (UnicodeEncodeError, LookupError):
         return f"the fixed text cannot be written in {doc.encoding}"
+    # Through a symlink to its target, so the link itself survives.
+    target = os.path.realpath(doc.path)
     try:
-        # Through a symlink to its target, so the link itself survives.
-        write_atomic(os.path.realpath(doc.path), payload)
+        mode = os.stat(target).st_mode
+    except OSError as error:
+        return f"cannot write it: {error.strerror or error}"
+    # A rename would replace a read-only file without a word (root may write anything):
+    # the user made it read-only, so it is left alone.
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        return "it is read-only (make it writable to fix it)"
+    try:
+        write_atomic(target, payload)
+    except WriteRefused as refused:
+        return f"not rewritten: {refused}"
     except OSError as error:
         return f"cannot write it: {error.strerror or error}"
     return None

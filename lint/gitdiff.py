@@ -153,7 +153,47 @@ def _changes_in_repo(root: str, files: Sequence[str], ref: str) -> dict[str, Cha
         for name, lines in parse_diff(diff.stdout).items():
             if name in relative:
                 result[relative[name]].lines |= lines
+        for name in _binary_changes(diff.stdout):
+            if name in relative:
+                _binary(result[relative[name]], root, name, relative[name], ref)
     return result
+
+
+_BINARY = re.compile(rb"^Binary files (?:a/.*?|/dev/null) and (b/.*|\"b/.*\") differ$", re.M)
+
+
+def _binary_changes(patch: bytes) -> list[str]:
+    names = []
+    for m in _BINARY.finditer(patch):
+        raw = m.group(1)
+        names.append(os.fsdecode((_unquote(raw) if raw.startswith(b'"') else raw)[2:]))
+    return names
+
+
+def _binary(changes: Changes, root: str, name: str, path: str, ref: str) -> None:
+    """A Word file's changed paragraphs, from its text at REF and now; any other binary
+    file counts as changed throughout, since hiding its findings would pass a problem."""
+    if not name.lower().endswith(".docx"):
+        changes.whole = True
+        return
+    import difflib
+
+    from citeaudit.adapters.docx import paragraph_texts
+
+    old = _git(["show", f"{ref}:{name}"], cwd=root, check=False)
+    try:
+        with open(path, "rb") as handle:
+            now = paragraph_texts(handle.read())
+    except OSError:
+        now = None
+    before = paragraph_texts(old.stdout) if old.returncode == 0 else []
+    if now is None or before is None:
+        changes.whole = True
+        return
+    matcher = difflib.SequenceMatcher(None, before, now, autojunk=False)
+    for tag, _, _, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "insert"):
+            changes.lines.update(range(j1 + 1, j2 + 1))
 
 
 def _relative(root: str, path: str) -> str:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import codecs
+import dataclasses
 import os
 import re
-from dataclasses import dataclass
 
-from citeaudit.model import Document, LineIndex
+from citeaudit.fileio import MAX_BYTES, Decoded, ReadError, decode, fallback_message, read_bytes
+from citeaudit.model import Diagnostic, Document, LineIndex
 from citeaudit.problems import problem
 
-MAX_BYTES = 20 * 1024 * 1024
+__all__ = ["FORMATS", "MAX_BYTES", "Decoded", "decode", "format_for", "load", "parse"]
 
 FORMATS = {
     ".md": "markdown",
@@ -28,23 +28,9 @@ FORMATS = {
     ".ltx": "latex",
     ".rnw": "latex",
     ".bib": "bibtex",
+    ".docx": "docx",
 }
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 _MARKDOWN_SNIFF = re.compile(r"^(?:#{1,6} \S|- \[\d+\]|```|\[\^[^\]]+\]:)|<sup>", re.M)
-
-
-@dataclass(frozen=True, slots=True)
-class Decoded:
-    text: str
-    encoding: str
-    bom: bool
-    fallback: bool
 
 
 def format_for(path: str, text: str | None = None) -> str | None:
@@ -73,65 +59,39 @@ def sniff_format(text: str) -> str:
     return "plain"
 
 
-def decode(data: bytes) -> Decoded | None:
-    """UTF-8 or what the BOM names; cp1252 as a last resort. None for binary data."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return Decoded(data[len(bom) :].decode(encoding), encoding, True, False)
-            except UnicodeDecodeError:
-                return None
-    if b"\x00" in data[:8192]:
-        return None
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8", False, False)
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return None
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f")
-    return None if controls > 8 else Decoded(text, "cp1252", False, True)
-
-
 def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Document:
     """Load and parse one manuscript; problems come back as diagnostics on the document."""
+    if (fmt or format_for(path)) == "docx":
+        from citeaudit.adapters.docx import load_docx
+
+        return load_docx(path, data)
     if data is None:
         try:
-            size = os.path.getsize(path)
-            if size > MAX_BYTES:
-                return _unreadable(
-                    path,
-                    f"file is {size // (1024 * 1024)} MiB, over the {MAX_BYTES // (1024 * 1024)} MiB limit",
-                )
-            with open(path, "rb") as handle:
-                data = handle.read()
-        except OSError as error:
-            return _unreadable(path, f"cannot read file: {error.strerror or error}")
+            data = read_bytes(path, limit=MAX_BYTES)
+        except ReadError as error:
+            return _unreadable(path, str(error))
     if len(data) > MAX_BYTES:
         return _unreadable(path, f"input is over the {MAX_BYTES // (1024 * 1024)} MiB limit")
-    if not data.strip():
-        doc = _unreadable(path, "file is empty: there is nothing to check")
-        doc.certain = True
-        return doc
     decoded = decode(data)
     if decoded is None:
         return _unreadable(path, "file is binary or not in a text encoding citeaudit can read")
     fmt = fmt or format_for(path, decoded.text) or sniff_format(decoded.text)
     doc = parse(path, decoded.text, fmt)
-    doc.encoding, doc.bom = decoded.encoding, decoded.bom
+    doc.encoding, doc.bom, doc.original = decoded.encoding, decoded.bom, decoded.original
     if decoded.fallback:
         doc.certain = False
-        doc.problems.append(
-            problem(
-                path,
-                doc.span(0, 0),
-                "IO001",
-                "file is not valid UTF-8; read it as cp1252 (Windows-1252)",
-            )
-        )
+        doc.problems.insert(0, fallback_problem(path, decoded, doc.lines))
     return doc
+
+
+def fallback_problem(path: str, decoded: Decoded, lines: LineIndex) -> Diagnostic:
+    """IO001 on the first byte that is not UTF-8, the same whether the file is checked
+    itself or read as the bibliography of a manuscript."""
+    offset = decoded.bad_offset or 0
+    span = lines.span(offset, min(offset + 1, lines.length))
+    found = problem(path, span, "IO001", fallback_message(decoded), "encoding")
+    # The file is read and checked all the same: a warning, not an error.
+    return dataclasses.replace(found, severity="warning")
 
 
 def parse(path: str, text: str, fmt: str) -> Document:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import bisect
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
     from citeaudit.link import Links
@@ -176,6 +176,17 @@ class Diagnostic:
         return (self.path, self.span.line, self.span.column, self.code, self.message)
 
 
+class Places(Protocol):
+    """Names a line in words a reader of the original can find ("paragraph 48",
+    "footnote 12"), for formats whose lines are not lines of a text file."""
+
+    def label(self, line: int) -> str: ...
+
+    def display_text(self) -> str:
+        """The text as the reader sees it, one line per located line."""
+        ...
+
+
 @dataclass(slots=True)
 class Document:
     path: str
@@ -210,6 +221,11 @@ class Document:
     bom: bool = False
     # Set by the link stage (`citeaudit.link`) before any rule runs.
     links: Links | None = None
+    # The decoded text before lone carriage returns were read as newlines, when it
+    # differs from `text` (same length, so offsets agree). Fixes are written into it.
+    original: str | None = None
+    # Set by adapters of non-text formats (Word): how to name a line for a person.
+    places: Places | None = None
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)

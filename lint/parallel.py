@@ -43,7 +43,8 @@ def check_many(
 
 def _check(work: tuple[Task, str | None]) -> FileResult:
     task, cache_root = work
-    if cache_root is None or task.data is not None:
+    # Word files are not cached: their paragraph map is no JSON record.
+    if cache_root is None or task.data is not None or task.path.lower().endswith(".docx"):
         return check_file(task)
     from citeaudit.cache import Cache
 

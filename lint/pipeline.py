@@ -11,7 +11,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 
 from citeaudit.config import Settings
-from citeaudit.model import Diagnostic, Document
+from citeaudit.model import Diagnostic, Document, Places
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Task:
     enabled: frozenset[str]
     data: bytes | None = None  # None: read the file from disk
     keep_document: bool = False  # a later stage (fixes, HTML) needs the whole document
+    unreadable: str | None = None  # a folder the walk could not read, and why
 
 
 @dataclass
@@ -31,6 +32,8 @@ class FileResult:
     # and compressed: a run over a thousand manuscripts must not hold a thousand texts.
     packed: bytes | None = None
     document: Document | None = None
+    # How to name a line for a person, for formats whose lines are not text lines (Word).
+    places: Places | None = None
     # What the check read besides the file: for the cache.
     reads: dict[str, str] = field(default_factory=dict)
     listings: dict[str, list[str]] = field(default_factory=dict)
@@ -74,12 +77,25 @@ class Sources(Mapping[str, str]):
 
 
 def load_document(path: str, data: bytes | None, settings: Settings) -> Document:
-    """The load stage: a parsed document with its bibliographies attached."""
+    """The load stage: a parsed document with its bibliographies attached. What the
+    manuscript names (includes, bibliographies) is read only inside its project."""
     from citeaudit.bibliography import attach_bibliographies
+    from citeaudit.fileio import Scope, project_roots, scope
     from citeaudit.load import load
 
-    doc = load(path, data)
-    attach_bibliographies(doc, settings)
+    config_root = settings.root if settings.source else None
+    with scope(Scope(project_roots(path, config_root), settings.allow_outside_root)):
+        doc = load(path, data)
+        attach_bibliographies(doc, settings)
+    return doc
+
+
+def unreadable(path: str, message: str) -> Document:
+    from citeaudit.model import LineIndex
+    from citeaudit.problems import problem
+
+    doc = Document(path=path, format="unknown", text="", lines=LineIndex(""), certain=False)
+    doc.problems.append(problem(path, doc.span(0, 0), "IO001", message))
     return doc
 
 
@@ -88,12 +104,19 @@ def check_file(task: Task) -> FileResult:
     from citeaudit.readlog import recording
 
     with recording() as log:
-        doc = load_document(task.path, task.data, task.settings)
+        if task.unreadable is not None:
+            doc = unreadable(task.path, task.unreadable)
+        else:
+            doc = load_document(task.path, task.data, task.settings)
     found = check(doc, task.settings, set(task.enabled))
     return FileResult(
         path=doc.path,
         diagnostics=found,
-        packed=pack(doc.text) if found or task.keep_document else None,
+        # A Word file's lines are shown as the reader sees its paragraphs.
+        packed=pack(doc.places.display_text() if doc.places else doc.text)
+        if found or task.keep_document
+        else None,
+        places=doc.places,
         document=doc if task.keep_document else None,
         reads=log.files,
         listings=log.listings,

@@ -13,7 +13,7 @@ from citeaudit import config as cfg
 from citeaudit import filter as filters
 from citeaudit.discover import manuscripts
 from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
-from citeaudit.model import Diagnostic, Document
+from citeaudit.model import Diagnostic, Document, Places
 from citeaudit.pipeline import FileResult, Sources, Task
 
 # Formats that show the whole manuscript, not only findings: they need every document.
@@ -45,6 +45,7 @@ class Options:
     jobs: int | None = None  # None: one per CPU
     no_cache: bool = False
     cache_dir: str | None = None
+    allow_outside_root: bool | None = None
     report_to_stderr: bool = False  # set when stdout carries fixed text
 
     @classmethod
@@ -64,6 +65,8 @@ class Configs:
     def __init__(self, options: Options) -> None:
         self.options = options
         self.cache: dict[str, cfg.Settings] = {}
+        # Folders that a walk could not read, with the reason: reported as IO001.
+        self.unreadable: dict[str, str] = {}
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
 
     def for_path(self, path: str) -> cfg.Settings:
@@ -86,6 +89,7 @@ class Configs:
             extend_select=settings.extend_select + (o.extend_select or ()),
             fix=o.fix if o.fix is not None else settings.fix,
             unsafe_fixes=o.unsafe_fixes if o.unsafe_fixes is not None else settings.unsafe_fixes,
+            allow_outside_root=bool(o.allow_outside_root or settings.allow_outside_root),
         )
 
 
@@ -109,6 +113,9 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
+    if options.output and output_format != "docx-comments" and os.path.isdir(options.output):
+        click.echo(f"citeaudit: --output: {options.output} is a folder, not a file", err=True)
+        return EXIT_ERROR
     keep = bool(options.fix or options.diff or base.fix or output_format in DOCUMENT_FORMATS)
     inputs = _inputs(options, configs)
     failure = next((data for _, data in inputs if isinstance(data, str)), None)
@@ -120,13 +127,16 @@ def run(options: Options) -> int:
     shared = _shared_bibliographies(results)
     diagnostics = [d for r in results for d in r.diagnostics]
     sources: Mapping[str, str] = Sources(results)
+    places = {r.path: r.places for r in results if r.places is not None}
     fixed = 0
     if keep and (options.fix or options.diff or base.fix):
         result = _fix(options, base, configs, docs, diagnostics)
         if isinstance(result, int):
             return result
         fixed, docs, diagnostics = result
-        sources = {d.path: d.text for d in docs}
+        # A Word file's lines are shown as the reader sees its paragraphs.
+        sources = {d.path: d.places.display_text() if d.places else d.text for d in docs}
+        places = {d.path: d.places for d in docs if d.places is not None}
     diagnostics = _own_uncited_only(diagnostics, shared, configs)
     try:
         remaining = filters.run(
@@ -139,7 +149,7 @@ def run(options: Options) -> int:
     except filters.FilterError as error:
         click.echo(f"citeaudit: {error}", err=True)
         return EXIT_ERROR
-    _report(options, output_format, [r.path for r in results], sources, docs, remaining, fixed)
+    _report(options, output_format, [r.path for r in results], sources, places, remaining, fixed)
     # Recording a baseline accepts the findings it records.
     accept = bool(options.write_baseline and not options.baseline)
     return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
@@ -154,26 +164,42 @@ def _fix(
 ) -> tuple[int, list[Document], list[Diagnostic]] | int:
     """Apply fixes, then check the files that changed again, as ruff does, so the report
     describes the files as they now are."""
-    from citeaudit.fix import apply_fixes, fix_document
+    from citeaudit.fix import apply_fixes, encode, fix_until_stable
 
     unsafe = bool(base.unsafe_fixes)
     stdin_path = (options.stdin_filename or "<stdin>") if "-" in options.paths else None
+
+    def recheck(doc: Document, text: str) -> tuple[Document, list[Diagnostic]]:
+        # The fixed text is checked again in memory, so one run reaches the fixed point.
+        again = _recheck(doc.path, encode(doc, text), configs)
+        assert again.document is not None
+        return again.document, again.diagnostics
+
     if stdin_path and not options.diff:
         # Standard input is never written back: print the fixed text, report on stderr.
         doc = next(d for d in docs if d.path == stdin_path)
-        result = fix_document(doc, [d for d in diagnostics if d.path == stdin_path], unsafe=unsafe)
+        if doc.format == "docx":
+            click.echo(f"citeaudit: {stdin_path}: a Word file is never rewritten", err=True)
+            return 0, docs, diagnostics
+        own = [d for d in diagnostics if d.path == stdin_path]
+        result, count = fix_until_stable(doc, own, unsafe=unsafe, recheck=recheck)
         sys.stdout.write(result.text)
         options.report_to_stderr = True
         again = _recheck(stdin_path, result.text.encode("utf-8"), configs)
-        others = [d for d in diagnostics if d.path != stdin_path]
         assert again.document is not None
+        others = [d for d in diagnostics if d.path != stdin_path]
         return (
-            len(result.fixed),
+            count,
             [d for d in docs if d.path != stdin_path] + [again.document],
             others + again.diagnostics,
         )
     fixed, remaining, patch = apply_fixes(
-        docs, diagnostics, unsafe=unsafe, write=not options.diff, stdin_path=stdin_path
+        docs,
+        diagnostics,
+        unsafe=unsafe,
+        write=not options.diff,
+        stdin_path=stdin_path,
+        recheck=recheck,
     )
     if options.diff:
         sys.stdout.write(patch)
@@ -198,14 +224,13 @@ def _recheck(path: str, data: bytes | None, configs: Configs) -> FileResult:
 
 
 def _changed_on_disk(doc: Document) -> bool:
-    from citeaudit.load import decode
+    from citeaudit.fileio import ReadError, read_text
 
     try:
-        with open(doc.path, "rb") as handle:
-            decoded = decode(handle.read())
-    except OSError:
+        decoded = read_text(doc.path)
+    except ReadError:
         return False
-    return decoded is not None and decoded.text != doc.text
+    return decoded.text != doc.text
 
 
 def _formats() -> tuple[str, ...]:
@@ -229,7 +254,8 @@ def task_for(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> 
     defaults = {code: r.default_enabled for code, r in all_rules().items()}
     settings = configs.for_path(path)
     enabled = frozenset(filters.enabled_codes(settings, path, defaults))
-    return Task(path, settings, enabled, data, keep_document=keep)
+    unreadable = configs.unreadable.get(path)
+    return Task(path, settings, enabled, data, keep_document=keep, unreadable=unreadable)
 
 
 def _check_all(
@@ -287,12 +313,26 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     inputs: list[tuple[str, bytes | str | None]] = []
     on_disk = [p for p in options.paths if p != "-"]
     if "-" in options.paths:
-        inputs.append((options.stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+        from citeaudit.fileio import MAX_BYTES
+
+        # One byte over the limit is enough to refuse it: `cat /dev/zero |` must end.
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        inputs.append((options.stdin_filename or "<stdin>", data))
     for path in on_disk:
-        if not os.path.exists(path):
+        # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
+        if not os.path.lexists(path):
             return [(path, f"{path}: no such file or folder")]
-    exclude = configs.for_path(os.path.join(os.getcwd(), "x")).exclude
-    inputs.extend((path, None) for path in manuscripts(on_disk, exclude, options.force_exclude))
+    from citeaudit.discover import Excluder
+
+    base = configs.for_path(os.path.join(os.getcwd(), "x"))
+    skip = Excluder(base.exclude, base.root)
+
+    def unreadable_folder(folder: str, reason: str) -> None:
+        configs.unreadable[folder] = reason
+        inputs.append((folder, None))
+
+    for path in manuscripts(on_disk, skip, options.force_exclude, unreadable_folder):
+        inputs.append((path, None))
     return inputs
 
 
@@ -301,7 +341,7 @@ def _report(
     output_format: str,
     paths: list[str],
     sources: Mapping[str, str],
-    docs: list[Document],
+    places: Mapping[str, Places],
     diagnostics: list[Diagnostic],
     fixed: int,
 ) -> None:
@@ -317,6 +357,8 @@ def _report(
     report = ReportOptions(
         rules=all_rules(),
         sources=sources,
+        places=places,
+        output_dir=options.output if output_format == "docx-comments" else None,
         files_checked=paths,
         color=bool(color),
         statistics=options.statistics,
@@ -324,7 +366,7 @@ def _report(
         fixed=fixed,
     )
     text = renderer(output_format)(diagnostics, report)
-    if options.output:
+    if options.output and output_format != "docx-comments":
         from citeaudit.fileio import write_atomic
 
         folder = os.path.dirname(os.path.abspath(options.output))

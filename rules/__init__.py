@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 FixAvailability = Literal["none", "safe", "unsafe"]
 Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
 
-_MODULES = ("citations", "references", "notes", "bibfile", "meta", "audit", "sources")
+_MODULES = ("citations", "references", "notes", "bibfile", "meta", "audit", "sources", "fields")
 
 
 @dataclass(frozen=True)

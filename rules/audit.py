@@ -129,9 +129,12 @@ def _shift_diagnostic(doc: Document, ctx: RuleContext, run: ShiftRun) -> Diagnos
     first, last = run.members[0], run.members[-1]
     moves = ", ".join(f"[{m.label}]→[{run.target(m)}]" for m in run.members)
     direction = "past" if run.offset > 0 else "before"
+    # A Word document names its paragraphs ("paragraph 16"), a text file its lines.
+    where = doc.places.label if doc.places else (lambda line: f"line {line}")
     message = (
-        f"numbering shift: {len(run.members)} markers from [{first.label}] (line "
-        f"{first.citation.span.line}) to [{last.label}] (line {last.citation.span.line}) each "
+        f"numbering shift: {len(run.members)} markers from [{first.label}] "
+        f"({where(first.citation.span.line)}) to [{last.label}] "
+        f"({where(last.citation.span.line)}) each "
         f"point {abs(run.offset)} {'entry' if abs(run.offset) == 1 else 'entries'} {direction} "
         f"the source the sentence describes: {moves}"
     )

@@ -314,7 +314,7 @@ def unchecked_citations(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     first = citations[0]
     count = len(citations)
     noun = "key citation" if count == 1 else "key citations"
-    missing = [p for p in doc.bibliographies if not os.path.isfile(p)]
+    missing = [p for p in doc.bibliographies if not os.path.lexists(p)]
     if missing:
         shown = ", ".join(os.path.basename(p) for p in missing)
         reason = f"the bibliography it names ({shown}) does not exist"

@@ -11,9 +11,12 @@ from citeaudit.rules import RuleContext, from_parser, rule
 @rule("IO001", "unreadable-file", "error")
 def unreadable_file(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
-    Reports a file that cannot be checked: it cannot be read, it is binary, it is too large
-    (over 20 MiB), or it is not valid UTF-8 (it is then read as Windows-1252 and checked,
-    but fixes are withheld).
+    Reports a file that cannot be checked: it cannot be read (permissions, a broken
+    symbolic link, an unreadable folder), it is not a regular file (a FIFO, a device), it
+    is binary, it is too large (over 20 MiB), an `\\input` or bibliography that lies
+    outside the project (unless `allow-outside-root` is set), an `\\input` cycle, or a file
+    that is not valid UTF-8 (a warning on its first bad character: it is then read as
+    Windows-1252 and checked, but fixes are withheld). An empty file is not reported.
 
     ## Why is this bad?
     A manuscript the linter cannot read is a manuscript nobody checked. Saying so is better

@@ -208,7 +208,7 @@ def _image_credit(entry: Entry) -> bool:
 
 def _tertiary(entry: Entry, domains: list[str]) -> str | None:
     for url in _urls(entry):
-        host = (_split(url).hostname or "").casefold()
+        host = _host(url).casefold()
         for domain in domains:
             if host == domain or host.endswith("." + domain):
                 return domain
@@ -553,7 +553,7 @@ def _names_itself(entry: Entry, url: str) -> bool:
         "dataset/software",
     ):
         return True
-    host = _split(url).hostname or ""
+    host = _host(url)
     title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
     labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
     names = [re.sub(r"[\W_]+", "", label) for label in labels]
@@ -565,31 +565,37 @@ def _names_itself(entry: Entry, url: str) -> bool:
     if any(a + b in name for a, b in itertools.pairwise(words) for name in names):
         return True
     # An entry that is nothing but names and their sites ("Numpy: http://www.numpy.org/").
-    parts = {p for u in _urls(entry) for p in re.split(r"[\W_]+", _host(u)) if len(p) >= 3}
+    parts = {
+        p for u in _urls(entry) for p in re.split(r"[\W_]+", _host(u).casefold()) if len(p) >= 3
+    }
     rest = _URL.sub(" ", re.sub(r"^\W*\[?\w+\]?\W*", "", entry.raw))
     said = re.findall(r"[^\W\d_]+", fold(rest))
     return bool(said) and all(word in parts for word in said)
 
 
-def _split(url: str) -> SplitResult:
-    """The parts of a URL; one that cannot be parsed (`http://[2001:db8::1` cut short at
-    its bracket) has no host, rather than taking the rule down."""
+def _home_page(url: str) -> bool:
+    parts = _split(url)
+    if parts is None:
+        return False
+    path = parts.path.strip("/")
+    return bool(_host(url)) and not parts.query and path in ("", "index.html", "index.htm", "home")
+
+
+def _split(url: str) -> SplitResult | None:
+    """The parts of a URL as written in a reference; None when it is not one (urlsplit
+    raises on `http://]c`, an unbalanced IPv6 bracket)."""
     try:
         return urlsplit(url if "//" in url else "//" + url)
     except ValueError:
-        return SplitResult("", "", "", "", "")
+        return None
 
 
 def _host(url: str) -> str:
-    return (_split(url).hostname or "").casefold()
-
-
-def _home_page(url: str) -> bool:
     parts = _split(url)
-    path = parts.path.strip("/")
-    return (
-        bool(parts.hostname) and not parts.query and path in ("", "index.html", "index.htm", "home")
-    )
+    try:
+        return (parts.hostname if parts else None) or ""
+    except ValueError:
+        return ""
 
 
 # Entry types (BibTeX's, and the guesses of the entry parser) that are publications, not
@@ -661,8 +667,13 @@ def _web_only(entry: Entry) -> bool:
     if _DATED.search(dated):
         return False
     # A dated PDF is a fixed document (a report), not a page that changes.
-    pdf = any(_split(u).path.lower().endswith(".pdf") for u in _urls(entry))
+    pdf = any(_pdf(u) for u in _urls(entry))
     return not (pdf and entry.year)
+
+
+def _pdf(url: str) -> bool:
+    parts = _split(url)
+    return parts is not None and parts.path.lower().endswith(".pdf")
 
 
 def _accessed(entry: Entry) -> bool:

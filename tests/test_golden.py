@@ -14,7 +14,7 @@ import pytest
 from citeaudit.rules import all_rules
 from tests.conftest import CORPUS, findings
 
-MANUSCRIPT = {".md", ".txt", ".tex", ".bib", ".rst", ".adoc", ".Rmd", ".qmd"}
+MANUSCRIPT = {".md", ".txt", ".tex", ".bib", ".rst", ".adoc", ".Rmd", ".qmd", ".docx"}
 CASES_DIR = CORPUS / "cases"
 # Every folder under corpus/cases is a case, with or without its golden file yet (so
 # UPDATE_GOLDEN=1 writes the first one); elsewhere, a folder with a golden file is one.

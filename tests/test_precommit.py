@@ -208,3 +208,27 @@ def test_a_manuscript_passed_alone_finds_its_bibliography(
     assert broken.returncode == 1, output
     assert "stueck2002" in output
     assert output.count("CIT001") == 1, output  # cumings1981 was found in refs.bib
+
+
+def test_an_excluded_draft_does_not_fail_the_commit(
+    hook: tuple[Run, str, dict[str, str]], tmp_path: Path
+) -> None:
+    """pre-commit names each staged file; the hook passes --force-exclude, so `exclude`
+    and .gitignore leave a draft out as they do in a folder walk."""
+    run, head, env = hook
+    files = {
+        "citeaudit.toml": 'exclude = ["drafts"]\n',
+        "page.md": "kim",
+        ".gitignore": "scratch/\n",
+    }
+    repo = manuscripts(tmp_path / "drafts", env, files, config_for(head))
+    for folder in ("drafts", "scratch"):
+        (repo / folder).mkdir()
+        # CIT001 when checked: the commit would fail.
+        (repo / folder / "d.md").write_text(
+            "A claim [9].\n\n## References\n\n1. Smith, John. *A Book*. 2001.\n", encoding="utf-8"
+        )
+    git(repo, env, "add", "--force", "drafts/d.md", "scratch/d.md")
+
+    done = run(repo, "run", "citeaudit", "--files", "drafts/d.md", "scratch/d.md", "page.md")
+    assert done.returncode == 0, done.stdout + done.stderr

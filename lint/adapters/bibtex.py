@@ -592,37 +592,23 @@ def _derive(fields: dict[str, Field]) -> None:
 
 
 def load_bib_file(path: str) -> tuple[list[Entry], list[Diagnostic], str]:
-    """Read and parse a .bib file: UTF-8 (with or without BOM), else cp1252 with a warning.
+    """Read and parse a .bib file a manuscript names, or one checked itself.
 
-    An unreadable or binary file gives one IO001 diagnostic and no entries.
+    It is read as every file is (`citeaudit.fileio`): inside the project, a regular file
+    under the size limit, UTF-8 or what its BOM names, else cp1252 with a warning on the
+    first byte that is not UTF-8. A file that cannot be read gives one IO001 and no entries.
     """
-    empty = LineIndex("").span(0, 0)
-    from citeaudit.readlog import note_file
+    from citeaudit.fileio import ReadError, read_text
+    from citeaudit.load import fallback_problem
 
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as exc:
-        note_file(path, None)
-        message = f"cannot read bibliography file: {exc.strerror or exc}"
-        return [], [_diagnostic(path, empty, "IO001", message, "unreadable")], ""
-    note_file(path, data)
-    if b"\x00" in data:
-        message = "bibliography file is binary, not BibTeX"
-        return [], [_diagnostic(path, empty, "IO001", message, "binary")], ""
+        decoded = read_text(path, named=True)
+    except ReadError as error:
+        message = f"bibliography file: {error}"
+        return [], [_diagnostic(path, LineIndex("").span(0, 0), "IO001", message, "unreadable")], ""
+    text = decoded.text
     problems: list[Diagnostic] = []
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        # cp1252 is what old Windows tools wrote and reads curly quotes and dashes right;
-        # the five bytes it leaves undefined fall back to Latin-1, which reads anything.
-        try:
-            text, encoding = data.decode("cp1252"), "cp1252 (Windows-1252)"
-        except UnicodeDecodeError:
-            text, encoding = data.decode("latin-1"), "Latin-1"
-        where = LineIndex(text)
-        span = where.span(exc.start, exc.start + 1)
-        message = f"not valid UTF-8 (byte {exc.start}, line {span.line}); read as {encoding}"
-        problems.append(_diagnostic(path, span, "IO001", message, "encoding", severity="warning"))
+    if decoded.fallback:
+        problems.append(fallback_problem(path, decoded, LineIndex(text)))
     entries, found = parse_bib(text, path)
     return entries, problems + found, text

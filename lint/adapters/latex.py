@@ -372,6 +372,8 @@ class _Include:
     end: int
     written: str
     path: str | None  # None when no candidate could be read
+    reason: str | None = None  # why not, when known
+    cycle: bool = False  # it names a file that is already being read
 
 
 @dataclass
@@ -388,13 +390,21 @@ def _candidates(root: str, folder: str, name: str) -> list[str]:
     return [base] if base.lower().endswith(".tex") else [base + ".tex", base]
 
 
-def _walk(path: str, text: str, read: Callable[[str], str | None]) -> list[_Source]:
+def _walk(
+    path: str,
+    text: str,
+    read: Callable[[str], str | None],
+    explain: Callable[[str], str | None] | None = None,
+) -> list[_Source]:
     root = os.path.dirname(path) or "."
     sources: list[_Source] = []
-    seen = {os.path.normpath(path)}
+    # Compared by real path, so `\input{./main}` or a symlink is recognised as the same file.
+    seen = {os.path.realpath(path)}
+    chain: list[str] = []
 
     def visit(source: _Source) -> None:
         sources.append(source)
+        chain.append(os.path.realpath(source.path))
         code, _ = _strip_not_text(source.text)
         body_start = _preamble_end(code)
         here = os.path.relpath(os.path.dirname(source.path) or ".", root)
@@ -409,20 +419,27 @@ def _walk(path: str, text: str, read: Callable[[str], str | None]) -> list[_Sour
             include = _Include(match.start(), match.end(), name, None)
             source.includes.append(include)
             for candidate in _candidates(root, folder, name):
-                if candidate in seen:
+                real = os.path.realpath(candidate)
+                if real in seen:
                     include.path = candidate  # a cycle or a repeat: read once
+                    include.cycle = real in chain
                     break
                 if len(seen) >= MAX_FILES:
+                    include.reason = f"more than {MAX_FILES} files are included; not read"
                     break
                 content = read(candidate)
                 if content is not None:
                     include.path = candidate
-                    seen.add(candidate)
+                    seen.add(real)
                     preamble = source.in_preamble or (
                         body_start is not None and match.start() < body_start
                     )
                     visit(_Source(candidate, content, preamble))
                     break
+                why = explain(candidate) if explain else None
+                if why and (include.reason is None or os.path.lexists(candidate)):
+                    include.reason = why
+        chain.pop()
 
     visit(_Source(path, text, False))
     return sources
@@ -439,7 +456,12 @@ def expand_inputs(path: str, text: str, read: Callable[[str], str | None]) -> li
     return [(source.path, source.text) for source in _walk(path, text, read)]
 
 
-def parse_latex_project(path: str, text: str, read: Callable[[str], str | None]) -> list[Document]:
+def parse_latex_project(
+    path: str,
+    text: str,
+    read: Callable[[str], str | None],
+    explain: Callable[[str], str | None] | None = None,
+) -> list[Document]:
     """Every file of a LaTeX project as its own Document, the main file first.
 
     Citation macros defined anywhere apply everywhere; files included from the preamble
@@ -447,7 +469,7 @@ def parse_latex_project(path: str, text: str, read: Callable[[str], str | None])
     files named in any file. An include that cannot be read becomes an IO001 diagnostic
     on the line that includes it.
     """
-    sources = _walk(path, text, read)
+    sources = _walk(path, text, read, explain)
     macros: set[str] = set()
     for source in sources:
         macros |= cite_macros(_strip_not_text(source.text)[0])
@@ -458,7 +480,7 @@ def parse_latex_project(path: str, text: str, read: Callable[[str], str | None])
             source.path, source.text, root=root, in_preamble=source.in_preamble, macros=macros
         )
         for include in source.includes:
-            if include.path is None:
+            if include.path is None or include.cycle:
                 doc.problems.append(_missing(doc, include))
         documents.append(doc)
     main = documents[0]
@@ -479,6 +501,17 @@ def _missing(doc: Document, include: _Include) -> Diagnostic:
         code="IO001",
         rule="unreadable-file",
         severity="error",
-        message=f"cannot read included file `{include.written}`",
+        message=_why(include),
         context=include.written,
     )
+
+
+def _why(include: _Include) -> str:
+    if include.cycle:
+        return (
+            f"`{include.written}` includes a file that is already being read, so LaTeX would "
+            "never finish; it is read once"
+        )
+    if include.reason:
+        return f"cannot read included file `{include.written}`: {include.reason}"
+    return f"cannot read included file `{include.written}`"

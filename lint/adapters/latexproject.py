@@ -13,28 +13,39 @@ import re
 
 from citeaudit.adapters.latex import expand_inputs, parse_latex_project
 from citeaudit.model import Document
-from citeaudit.readlog import note_file, note_listing
+from citeaudit.readlog import note_listing
 
 _MAIN = re.compile(r"\\begin\s*\{document\}")
 _MAX_CANDIDATES = 50
 
 
-def read_text(path: str) -> str | None:
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError:
-        note_file(path, None)
-        return None
-    note_file(path, data)
-    from citeaudit.load import decode
+class _Reader:
+    """Reads the files a LaTeX project names, remembering why one could not be read."""
 
-    decoded = decode(data)
-    return decoded.text if decoded else None
+    def __init__(self) -> None:
+        self.reasons: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str | None:
+        from citeaudit.fileio import ReadError, read_text
+
+        try:
+            return read_text(path, named=True).text
+        except ReadError as error:
+            self.reasons[path] = str(error)
+            return None
+
+    def explain(self, path: str) -> str | None:
+        return self.reasons.get(path)
+
+
+def read_text(path: str) -> str | None:
+    """The text of a file a LaTeX project names, or None when it cannot be read."""
+    return _Reader()(path)
 
 
 def parse_latex_file(path: str, text: str) -> Document:
-    documents = parse_latex_project(path, text, read_text)
+    reader = _Reader()
+    documents = parse_latex_project(path, text, reader, reader.explain)
     main = documents[0]
     for sub in documents[1:]:
         main.citations += [dataclasses.replace(c, path=sub.path) for c in sub.citations]

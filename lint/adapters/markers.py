@@ -21,8 +21,10 @@ _BRACKET = re.compile(
     rf"(?:\s*[,:]\s*(?P<loc>{_LOCATOR}))?\s*(\\?\])(?![\[(:])"
 )
 # A <sup> right after a number is an exponent (2<sup>256</sup>), unless the number is a year.
+# After a word's full stop or comma it is a note number ("war.<sup>3</sup>", as Word
+# documents put them), after a number's it is not (1.5<sup>2</sup>).
 _SUP = re.compile(
-    r"(?:(?<![\d.,])|(?<=\b1[4-9]\d\d)|(?<=\b20\d\d))<sup>\s*\[?\s*(?P<items>"
+    r"(?:(?<![\d.,])|(?<=[^\d\s][.,])|(?<=\b1[4-9]\d\d)|(?<=\b20\d\d)|(?<=\b1[4-9]\d\d[.,])|(?<=\b20\d\d[.,]))<sup>\s*\[?\s*(?P<items>"
     + _ITEM
     + r"(?:\s*[,;]\s*"
     + _ITEM

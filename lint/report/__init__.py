@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from citeaudit.model import Diagnostic
+from citeaudit.model import Diagnostic, Places
 
 if TYPE_CHECKING:
     from citeaudit.rules import Rule
@@ -23,6 +23,7 @@ FORMATS: dict[str, str] = {
     "sarif": "sarif",
     "junit": "junit",
     "gitlab": "gitlab",
+    "docx-comments": "docx_comments",
 }
 
 
@@ -37,6 +38,10 @@ class ReportOptions:
     statistics: bool = False
     quiet: bool = False
     fixed: int = 0
+    # Per file, how to name a line for a person (Word: "paragraph 48", "footnote 12").
+    places: Mapping[str, Places] = field(default_factory=dict)
+    # Where formats that write files (docx-comments) put them; None: beside each input.
+    output_dir: str | None = None
 
 
 class Renderer(Protocol):

@@ -38,12 +38,17 @@ def _finding(d: Diagnostic, options: ReportOptions, indexes: dict[str, LineIndex
     code = _style(d.code, options, fg=_COLORS[d.severity], bold=True)
     fixable = " [*]" if d.fix and d.fix.applicability == "safe" else ""
     lines = [f"{where} {code}{fixable} {d.message}"]
+    places = options.places.get(d.path)
+    if places is not None:
+        lines.append(f"  --> {places.label(d.span.line)}, character {d.span.column}")
     source = options.sources.get(d.path)
     if options.show_source and source is not None:
         lines.extend(_snippet(d, source, indexes, options))
     for related in d.related:
+        named = options.places.get(related.path)
+        place = f" ({named.label(related.span.line)})" if named is not None else ""
         lines.append(
-            f"  = note: {related.path}:{related.span.line}:{related.span.column}: {related.message}"
+            f"  = note: {related.path}:{related.span.line}:{related.span.column}{place}: {related.message}"
         )
     if d.fix:
         lines.append(
