@@ -44,6 +44,7 @@ Linker = Callable[[Document, Sequence[Citation]], list[Link]]
 LINKERS: dict[CitationStyle, str] = {
     "numeric": "label",
     "key": "label",
+    "author-date": "authordate",
 }
 
 

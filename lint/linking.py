@@ -54,3 +54,15 @@ def _short(text: str, width: int = 40) -> str:
     if space > width // 2:
         cut = cut[:space]
     return cut.rstrip(" ,.;:") + "…"
+
+
+def describe(entry: Entry) -> str:
+    """An unnumbered entry as a reader finds it in the list: 'Cocks 2006', or by title."""
+    if entry.label is not None:
+        return label_text(entry)
+    if entry.authors:
+        name = entry.authors[0].split(",")[0].strip()
+    else:
+        name = _short(entry.title or entry.raw, 40)
+    year = entry.year or ""
+    return f"'{name} {year}'" if year else f"'{name}'"

@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 FixAvailability = Literal["none", "safe", "unsafe"]
 Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
 
-_MODULES = ("citations", "references", "notes", "bibfile", "meta", "audit", "sources", "fields")
-
 
 @dataclass(frozen=True)
 class Rule:
@@ -143,8 +141,11 @@ def all_rules() -> dict[str, Rule]:
     global _loaded
     if not _loaded:
         _loaded = True
-        for module in _MODULES:
-            importlib.import_module(f"{__name__}.{module}")
+        # Every module of this package is a rule family: a new one is found, not listed.
+        import pkgutil
+
+        for found in sorted(pkgutil.walk_packages(__path__, f"{__name__}."), key=lambda m: m.name):
+            importlib.import_module(found.name)
     return dict(sorted(_REGISTRY.items(), key=lambda item: _code_key(item[0])))
 
 

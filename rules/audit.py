@@ -66,8 +66,15 @@ def citation_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     [10] Dean Acheson's 'Perimeter Speech' on Asia (1950)
     [11] Ciphered Telegram, Roshchin to Cde. Filippov [Stalin] (1950)
     ```
-    Cite [10].
+    Cite [10]. In an author-date or MLA document, the rule reports a citation whose
+    sentence names the title of another entry, and neither the cited entry's title nor a
+    citation of the other: `In *The Origins of the Korean War*, ... (Stueck 2002)`.
     """
+    from citeaudit.rules.authordate import title_mismatches
+
+    yield from title_mismatches(doc, ctx)
+    if doc.list_style != "numbered":
+        return
     analysis = ctx.links.audit
     for mismatch in analysis.mismatches:
         item = mismatch.item

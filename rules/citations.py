@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 from collections.abc import Iterator
 
 from citeaudit.link import Link
-from citeaudit.linking import label_text
+from citeaudit.linking import describe, label_text
 from citeaudit.model import Citation, Diagnostic, Document, Entry
+from citeaudit.normalize import family_names, words
 from citeaudit.rules import RuleContext, from_parser, rule
 
 
@@ -93,10 +95,19 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     [1] Acheson, Dean. "Crisis in Asia." 1950.
     [2] Kennan, George. *Memoirs*. 1967.
     ```
-    Cite [2] where it is used, or remove it.
+    Cite [2] where it is used, or remove it. In an author-date or MLA list, an entry is
+    reported when no `(Author Year)`, `(Author page)` or narrative citation reaches it,
+    provided that some citations of the document do (otherwise citeaudit could not read
+    them, and says nothing rather than something wrong). In MLA, and in notes, naming the
+    author counts as citing. A list headed *Bibliography* or *Works Consulted* may hold
+    works that were read but not cited; there an entry is reported only when a citation
+    that resolves to nothing comes close to it (`(Foucault, 1974)` and Foucault 1988).
     """
     if doc.list_style == "bibtex":
         yield from _uncited_bibliography(doc, ctx)
+        return
+    if doc.list_style == "unnumbered":
+        yield from _unused_unnumbered(doc, ctx)
         return
     if doc.list_style != "numbered":
         return
@@ -163,6 +174,96 @@ def _uncited_bibliography(doc: Document, ctx: RuleContext) -> Iterator[Diagnosti
                 context=entry.label or "",
                 path=entry.path,
             )
+
+
+def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    links = ctx.links
+    linked = [found for found in links.of_style("author-date") if found.entry is not None]
+    if not linked:
+        return
+    # Notes cite by name ("See Moretti."); in MLA, so does the sentence that names the
+    # author before a page number. Such an entry is cited, if not by a parenthesis.
+    undated = sum(1 for found in linked if found.citation.year is None)
+    mla = undated * 2 >= len(linked)
+    mentioned = _words(_notes_text(doc))
+    if mla:
+        mentioned |= _words(_body_text(doc))
+    near: dict[int, Link] = {}
+    for found in links.unresolved():
+        for entry in found.near[:1]:
+            near.setdefault(id(entry), found)
+    consulted = _consulted_list(doc)
+    for entry in doc.entries:
+        if links.citing(entry) or entry.path is not None or _named(entry, mentioned):
+            continue
+        if consulted and id(entry) not in near:
+            continue
+        message = f"entry {describe(entry)} is never cited"
+        related = []
+        if id(entry) in near:
+            found = near[id(entry)]
+            span = found.span or found.citation.span
+            message += f"; {found.citation.raw} on line {span.line} may mean it"
+            related.append(ctx.related(span, "the citation that comes closest"))
+        yield ctx.diagnostic(entry.span, message, context=entry.raw[:80], related=related)
+
+
+# Headings under which a list may hold works consulted but not cited (Chicago 14.59).
+_CONSULTED = frozenset(
+    {
+        "bibliography",
+        "select bibliography",
+        "selected bibliography",
+        "works consulted",
+        "sources consulted",
+        "further reading",
+    }
+)
+
+
+def _consulted_list(doc: Document) -> bool:
+    """A list headed 'Bibliography' (not 'References' or 'Works Cited')."""
+    if doc.references is None:
+        return False
+    from citeaudit.adapters.sections import normalise_title
+
+    above = doc.text[: doc.references.start].rstrip().rsplit("\n", 1)[-1]
+    return normalise_title(above.lstrip("#= ")) in _CONSULTED
+
+
+def _words(text: str) -> set[str]:
+    return {w.removesuffix("'s") for w in words(text)}
+
+
+def _named(entry: Entry, mentioned: set[str]) -> bool:
+    """The entry's first author (by family name, or by the first word of a name written
+    without its comma) or, for a work without an author, its title is named."""
+    if entry.authors:
+        first = entry.authors[0]
+        names = family_names((first,))
+        lead = words(first)[:1]
+        if (names and names <= mentioned) or (lead and lead[0] in mentioned):
+            return True
+    for name in ("title", "author"):
+        found = set(words(entry.get(name) or ""))
+        if found and found <= mentioned:
+            return True
+    if entry.title is None and not entry.authors:
+        found = set(words(entry.raw))
+        return len(found) >= 2 and found <= mentioned
+    return False
+
+
+def _notes_text(doc: Document) -> str:
+    inline = " ".join(m.group(0) for m in re.finditer(r"\^\[[^\]]*\]", doc.prose or doc.text))
+    return " ".join(note.text for note in doc.notes) + " " + inline
+
+
+def _body_text(doc: Document) -> str:
+    text = doc.prose or doc.text
+    if doc.references is None:
+        return text
+    return text[: doc.references.start] + " " + text[doc.references.end :]
 
 
 def _all_relinked(citing: list[Link], label: str, relinked: dict[str, str]) -> bool:
@@ -255,8 +356,9 @@ def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """
     numeric = [c for c in doc.citations if c.style == "numeric"]
     keyed = [c for c in doc.citations if c.style == "key"]
+    listed = _listed_names(doc)
     author_date = [
-        c for c in doc.citations if c.style == "author-date" and _names_listed_author(doc, c)
+        c for c in doc.citations if c.style == "author-date" and _names_listed_author(listed, c)
     ]
     styles = {"numeric": numeric, "author-date": author_date, "key": keyed}
     present = {name: cites for name, cites in styles.items() if cites}
@@ -275,11 +377,10 @@ def mixed_styles(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-def _names_listed_author(doc: Document, citation: Citation) -> bool:
-    surnames = {
+def _listed_names(doc: Document) -> set[str]:
+    return {
         part.strip(",.").casefold() for e in doc.entries for a in e.authors for part in a.split()
     }
-    return any(a.split()[0].casefold() in surnames for a in citation.authors)
 
 
 @rule("CIT010", "unchecked-citations", "warning")
@@ -340,4 +441,10 @@ def unchecked_citations(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
         f"{count} {noun} could not be checked: {reason}",
         context=f"{count} unchecked",
         path=first.path,
+    )
+
+
+def _names_listed_author(listed: set[str], citation: Citation) -> bool:
+    return bool(citation.year) and any(
+        a.split()[0].casefold() in listed for a in citation.authors if a.split()
     )

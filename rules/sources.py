@@ -3,6 +3,7 @@ quotations, author names written two ways, weak URLs."""
 
 from __future__ import annotations
 
+import bisect
 import datetime
 import itertools
 import re
@@ -10,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import SplitResult, urlsplit
 
-from citeaudit.linking import label_text
+from citeaudit.linking import describe, label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, fold
 from citeaudit.rules import RuleContext, printed_entries, rule
@@ -44,7 +45,12 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     [6] Stueck, William. (1947) Rethinking the Korean War.
     ```
     Correct the year (the book appeared in 1995), or cite the record of the meeting.
+    Author-date and MLA citations are checked the same way against the entry they link
+    to: `In 1950 the war began (Stueck 1947).`
     """
+    yield from _anachronistic_by_author(doc, ctx)
+    if doc.list_style != "numbered":
+        return
     analysis = ctx.links.audit
     this_year = datetime.date.today().year
     # A marker's number is not a year, even in a list long enough to reach [1921].
@@ -66,6 +72,71 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
             related=[ctx.related(entry.label_span or entry.span, f"entry [{entry.label}]")],
             context=f"[{item.label}] {published} < {event}",
         )
+
+
+def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    found = [f for f in ctx.links.of_style("author-date") if f.entry is not None]
+    if not found:
+        return
+    this_year = datetime.date.today().year
+    chars = list(doc.prose or doc.text)
+    for citation in doc.citations:  # a citation's own years are publications, not events
+        for i in range(citation.span.start, min(citation.span.end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+    text = "".join(chars)
+    from citeaudit.context import sentence_bounds
+
+    sentences = sentence_bounds(text)
+    starts = [s for s, _ in sentences]
+    for link in found:
+        entry = link.entry
+        assert entry is not None
+        published = (entry.year or "")[:4]
+        if not published.isdigit():
+            continue
+        at = bisect.bisect_right(starts, link.citation.span.start) - 1
+        if at < 0:
+            continue
+        years = _events(text, sentences[at][0], link.citation.span.start, this_year)
+        if not years or max(years) <= int(published):
+            continue
+        event = max(years)
+        yield ctx.diagnostic(
+            link.span or link.citation.span,
+            f"{link.citation.raw} cites a source of {published} for events of {event}: "
+            f"entry {describe(entry)}",
+            related=[ctx.related(entry.span, f"entry {describe(entry)}")],
+            context=f"{link.target} {published} < {event}",
+        )
+
+
+_AS_OF = re.compile(
+    r"\b(?:as of|up to|until now|to date in)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?$", re.I
+)
+_NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:['’]s)?,?\s+$")
+
+
+def _events(text: str, start: int, end: int, this_year: int) -> list[int]:
+    """Years of events in an author-date sentence: a year after a name ("Stueck 1993")
+    names a publication, one after a month or a preposition ("June 1950", "In 1950") an
+    event."""
+    from citeaudit.adapters.authordate import NOT_AUTHORS
+
+    out = []
+    for m in _EVENT_YEAR.finditer(text, start, end):
+        before = text[max(0, m.start() - 30) : m.start()]
+        name = _NAME_BEFORE.search(before)
+        if (name and name.group(1) not in NOT_AUTHORS) or before.rstrip().endswith("("):
+            continue
+        if _AS_OF.search(before):  # "As of August 2015": when the author writes
+            continue
+        if re.match(r"\s*[-–]\s*\d", text[m.end() : m.end() + 3]):
+            continue
+        year = int(m.group(1))
+        if year <= this_year:
+            out.append(year)
+    return out
 
 
 _EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")

@@ -73,10 +73,10 @@ def test_one_comment_per_finding_anchored_on_its_span(tmp_path: Path) -> None:
 
     original, copy, output = commented(tmp_path)
     assert original.read_bytes() == LAI.read_bytes()  # never modified
-    assert f"{copy}: 14 comments" in output
+    assert f"{copy}: 15 comments" in output
     records = findings(["--isolated", str(original)])
     found = comments(copy)
-    assert len(found) == len(records) == 14
+    assert len(found) == len(records) == 15
     assert {author for author, _ in found.values()} == {"citeaudit"}
     display = load(str(original)).places
     assert display is not None
@@ -196,7 +196,7 @@ def _soffice() -> str:
 
 def test_libreoffice_opens_the_copy_with_every_comment(tmp_path: Path) -> None:
     """LibreOffice converts the copy to PDF with comments as annotations (ExportNotes;
-    LibreOffice 7.4 has no comments-in-margin export), and to ODT; both carry all 14
+    LibreOffice 7.4 has no comments-in-margin export), and to ODT; both carry all 15
     comments, each at the citation it is about. pdftoppm renders a page of it."""
     soffice = _soffice()
     pypdf = pytest.importorskip("pypdf")
@@ -226,7 +226,7 @@ def test_libreoffice_opens_the_copy_with_every_comment(tmp_path: Path) -> None:
         for a in page.get("/Annots") or []
         if a.get_object().get("/Subtype") == "/Text"
     ]
-    assert len(notes) == 14
+    assert len(notes) == 15
     codes = sorted(text.split(" ", 1)[0] for _, text in notes)
     assert codes == sorted(r["code"] for r in findings(["--isolated", str(LAI)]))
     # The CIT003 comment sits on the page whose text has its citation.
@@ -235,7 +235,7 @@ def test_libreoffice_opens_the_copy_with_every_comment(tmp_path: Path) -> None:
     assert "each year for import [6]" in " ".join(page_text.split())
     with zipfile.ZipFile(tmp_path / "lai-2023.citeaudit.odt") as z:
         content = z.read("content.xml").decode()
-    assert content.count("<office:annotation ") + content.count("<office:annotation>") == 14
+    assert content.count("<office:annotation ") + content.count("<office:annotation>") == 15
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
     subprocess.run(

@@ -17,6 +17,13 @@ LIST = (
     "1. Cumings, Bruce. *The Origins of the Korean War*. Princeton: Princeton University Press, 1981.\n"
     "2. Stueck, William. *Rethinking the Korean War*. Princeton: Princeton University Press, 2002.\n"
 )
+AUTHOR_DATE = (
+    "\n\n## References\n\n"
+    "Nair, Janaki. 2008. *Women and Law*. New Delhi: Kali.\n\n"
+    "Scott, Joan W. 1986. “Gender.” *American Historical Review* 91 (5): 1053–75.\n\n"
+)
+AD_WALKER = "Walker, Rebecca. 1993. “Becoming the Third Wave.” *Ms.* 2 (4): 39–41.\n\n"
+AD_WHITE = "White, Deborah G. 2008. *Telling Histories*. Chapel Hill: UNC Press.\n\n"
 CASES: list[tuple[str, str, str]] = [
     # (code, text that raises it, near miss that must not)
     (
@@ -81,6 +88,22 @@ CASES: list[tuple[str, str, str]] = [
         "NOTE002",
         "Kim lied to Stalin.\n\n[^1]: Weathersby, *Soviet Aims*, 12.\n",
         "Kim lied.[^1]\n\n[^1]: Weathersby, *Soviet Aims*, 12.\n",
+    ),
+    (
+        "REF007",
+        "Walker (1993, 4) and White (2008, 3)." + AUTHOR_DATE + AD_WHITE + AD_WALKER,
+        "Walker (1993, 4) and White (2008, 3)." + AUTHOR_DATE + AD_WALKER + AD_WHITE,
+    ),
+    (
+        "SRC006",
+        'Scott called it "a useful category of historical analysis" (Scott 1986).' + AUTHOR_DATE,
+        'Scott called it "a useful category of historical analysis" (Scott 1986, 1067).'
+        + AUTHOR_DATE,
+    ),
+    (
+        "SRC007",
+        "As Weathersby stated, Kim needed Stalin. Scott agreed (Scott 1986, 2)." + AUTHOR_DATE,
+        "As Scott stated, Kim needed Stalin. Scott agreed (Scott 1986, 2)." + AUTHOR_DATE,
     ),
     (
         "SUP001",

@@ -43,6 +43,13 @@ REFERENCE_TITLES = frozenset(
         "sources and notes",
         "notes and references",
         "references and notes",
+        "primary sources",
+        "secondary sources",
+        "primary and secondary sources",
+        "archival sources",
+        "published sources",
+        "unpublished sources",
+        "printed sources",
     }
 )
 NOTE_TITLES = frozenset({"notes", "endnotes", "footnotes", "end notes"})

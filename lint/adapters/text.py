@@ -6,7 +6,7 @@ import dataclasses
 import os
 import re
 
-from citeaudit.adapters import markers, notes, sections, suppress
+from citeaudit.adapters import markers, notes, reflist, sections, suppress
 from citeaudit.adapters.authordate import author_date_citations
 from citeaudit.adapters.prose import Flavor, blank, mask
 from citeaudit.model import Citation, Document, Edit, Entry, Fix, LineIndex, Note
@@ -34,7 +34,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
     doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor], flavor)
 
-    found = [s for s in sections.reference_sections(prose, flavor)]
+    found = reflist.trim_sections(prose, flavor, sections.reference_sections(prose, flavor))
     raw_entries = _entries(text, found, doc)
     if not raw_entries:
         trailing = sections.numbered_run(text)
@@ -44,7 +44,11 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
             doc.list_style = "numbered"
             found = [sections.Section(None, trailing[0], trailing[1], "references")]
             doc.notes_list = "<sup>" in text[trailing[0] : trailing[0] + 40].lower()
+    if not raw_entries:
+        raw_entries, found = _trailing_list(doc, found)
     doc.entries = [_parse_entry(text, index, raw) for raw in raw_entries]
+    if doc.list_style == "unnumbered":
+        doc.entries = reflist.inherit_authors(doc.entries, index)
 
     body = list(prose)
     for section in found:
@@ -60,7 +64,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     citations, malformed = markers.numeric_citations(
         body_text, index, skip_sup_before=_title_block_end(prose), max_number=highest
     )
-    doc.citations = citations + author_date_citations(body_text, index)
+    doc.citations = citations + author_date_citations(body_text, index, list_style=doc.list_style)
     if markdown:
         doc.citations += _pandoc(doc, body_text)
     doc.citations.sort(key=lambda c: c.span.start)
@@ -180,6 +184,21 @@ def _entries(text: str, found: list[sections.Section], doc: Document) -> list[se
     if chosen:
         doc.references = doc.lines.span(chosen[0].start, chosen[-1].end)
     return numbered
+
+
+def _trailing_list(
+    doc: Document, found: list[sections.Section]
+) -> tuple[list[sections.RawEntry], list[sections.Section]]:
+    """An unnumbered list with no heading: a run of references that ends the document."""
+    run = reflist.trailing_run(doc.text)
+    if run is None:
+        return [], found
+    doc.references = doc.lines.span(*run)
+    doc.list_style = "unnumbered"
+    return sections.unnumbered_entries(doc.text, *run), [
+        *found,
+        sections.Section(None, run[0], run[1], "references"),
+    ]
 
 
 def _parse_entry(text: str, index: LineIndex, raw: sections.RawEntry) -> Entry:
