@@ -188,13 +188,24 @@ def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     mentioned = _words(_notes_text(doc))
     if mla:
         mentioned |= _words(_body_text(doc))
+    # Author-date prose that names and quotes an author without a year ("historian James
+    # Axtell states, ...") uses the entry: the missing year is the defect, not the entry.
+    # Names inside citations do not count ("(Stueck 2002a)" does not cite Stueck 2002b),
+    # nor does a title named in passing.
+    prose_names = set() if mla else _words(_outside_citations(doc, _body_text(doc)))
     near: dict[int, Link] = {}
     for found in links.unresolved():
         for entry in found.near[:1]:
             near.setdefault(id(entry), found)
     consulted = _consulted_list(doc)
     for entry in doc.entries:
-        if links.citing(entry) or entry.path is not None or _named(entry, mentioned):
+        if links.citing(entry) or entry.path is not None:
+            continue
+        # A named entry is used, unless a citation that fails comes close to it: then the
+        # finding says which one probably meant it.
+        if _named(entry, mentioned) or (
+            id(entry) not in near and _author_named(entry, prose_names)
+        ):
             continue
         if consulted and id(entry) not in near:
             continue
@@ -252,6 +263,20 @@ def _named(entry: Entry, mentioned: set[str]) -> bool:
         found = set(words(entry.raw))
         return len(found) >= 2 and found <= mentioned
     return False
+
+
+def _author_named(entry: Entry, mentioned: set[str]) -> bool:
+    names = family_names(entry.authors[:1])
+    return bool(names) and names <= mentioned
+
+
+def _outside_citations(doc: Document, text: str) -> str:
+    chars = list(text)
+    for citation in doc.citations:
+        if citation.path is None:
+            for i in range(citation.span.start, min(citation.span.end, len(chars))):
+                chars[i] = " "
+    return "".join(chars)
 
 
 def _notes_text(doc: Document) -> str:
