@@ -266,7 +266,9 @@ def _named(entry: Entry, mentioned: set[str]) -> bool:
 
 
 def _author_named(entry: Entry, mentioned: set[str]) -> bool:
-    names = family_names(entry.authors[:1])
+    """The first author's family name; for a work without an author, which a list
+    alphabetises by title (`"Bancroft Prize." *Wikipedia*`), its title."""
+    names = family_names(entry.authors[:1]) if entry.authors else set(words(entry.title or ""))
     return bool(names) and names <= mentioned
 
 

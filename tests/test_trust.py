@@ -462,14 +462,17 @@ def test_broken_metadata_is_reported(tmp_path: Path) -> None:
 def test_an_author_named_in_author_date_prose_is_not_unused(tmp_path: Path) -> None:
     text = (
         "It began early (Green 1999, 4). Historian James Axtell states that ethnohistory "
-        "grew out of both fields. In *Distant Reading* the method is new (Green 1999, 7).\n\n"
+        "grew out of both fields. In *Distant Reading* the method is new (Green 1999, 7). "
+        "The Bancroft Prize has gone to men five times as often.\n\n"
         "## References\n\n"
         "Axtell, James. 1979. *Ethnohistory*. Norman: Oklahoma.\n\n"
+        '"Bancroft Prize." *Wikipedia*. Accessed 5 October 2014.\n\n'
         "Green, Anna. 1999. *The Houses of History*. Manchester: MUP.\n\n"
         "Moretti, Franco. 2013. *Distant Reading*. London: Verso.\n"
     )
     write(tmp_path, {"essay.md": text})
     found = [d for d in check(tmp_path, "essay.md") if d["code"] == "CIT002"]
-    # Axtell is named and used (his year is missing, not his entry); a title named in
-    # passing does not cite Moretti.
+    # Axtell is named and used (his year is missing, not his entry), and so is the
+    # authorless "Bancroft Prize" by its title; a title named in passing does not cite
+    # Moretti, whose entry has an author.
     assert [d["message"] for d in found] == ["entry 'Moretti 2013' is never cited"]
