@@ -3,8 +3,8 @@
     python bench/speed.py            # median of 5 runs each
 
 - startup: `citeaudit --version` (what every pre-commit invocation pays);
-- one clean file, and the Lai essay (the pre-commit case);
-- the whole bundled corpus in one process (the editor's folder run);
+- one clean file, and the Lai essay (the pre-commit case), and its HTML report;
+- the whole bundled corpus in one process (the editor's folder run), and as HTML pages;
 - a large manuscript: the Lai body repeated 40 times (about 700 KB) with its list;
 - how many modules a one-file run imports, and whether the heavy ones are among them.
 """
@@ -57,6 +57,14 @@ def main() -> None:
             ("startup (--version)", timed(["--version"])),
             ("clean file (Kim page)", timed(["check", str(kim)])),
             ("Lai essay, all rules", timed(["check", str(lai)])),
+            (
+                "Lai essay, HTML report",
+                timed(["check", "--format", "html", "-o", str(Path(tmp) / "lai.html"), str(lai)]),
+            ),
+            (
+                "bundled corpus/, HTML folder",
+                timed(["check", "--format", "html", "-o", str(Path(tmp) / "site"), str(CORPUS)]),
+            ),
             ("bundled corpus/ (one process)", timed(["check", "--quiet", str(CORPUS)])),
             (
                 f"large file ({large.stat().st_size // 1024} KB)",
@@ -66,7 +74,7 @@ def main() -> None:
     for name, seconds in rows:
         print(f"{name:<34} {seconds * 1000:8.0f} ms")
     modules = imported_modules(kim)
-    heavy = sorted(m for m in ("rapidfuzz", "jsonschema", "bibtexparser") if m in modules)
+    heavy = sorted(m for m in ("rapidfuzz", "jsonschema", "bibtexparser", "jinja2") if m in modules)
     print(
         f"modules imported checking one clean file: {len(modules)}; heavy: {', '.join(heavy) or 'none'}"
     )

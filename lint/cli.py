@@ -37,7 +37,7 @@ def main() -> None:
     "-o",
     "--output",
     type=click.Path(),
-    help="Write the report to FILE (docx-comments: the folder for the commented copies).",
+    help="Write the report to FILE (html: a FILE.html or a folder of pages; docx-comments: the folder for the commented copies).",
 )
 @click.option("--select", multiple=True, help="Rule codes or prefixes to enable (comma-separated).")
 @click.option("--ignore", multiple=True, help="Rule codes or prefixes to disable.")

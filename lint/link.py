@@ -36,6 +36,9 @@ class Link:
     # False when the citation could not be checked (no list or bibliography to check it
     # against): such links are neither resolved nor unresolved.
     checked: bool = True
+    # What is wrong with a doubtful link, for the rule that reports it: "ambiguous-ibid",
+    # "orphan", "ambiguous", "mismatch" (notes). Empty when nothing is.
+    problem: str = ""
 
 
 Linker = Callable[[Document, Sequence[Citation]], list[Link]]
@@ -45,6 +48,7 @@ LINKERS: dict[CitationStyle, str] = {
     "numeric": "label",
     "key": "label",
     "author-date": "authordate",
+    "note": "notes",
 }
 
 
@@ -59,6 +63,7 @@ class Links:
             if found.entry is not None:
                 self._by_entry[id(found.entry)].append(found)
         self._audit: Analysis | None = None
+        self._by_citation: dict[int, list[Link]] | None = None
 
     def __iter__(self) -> Iterator[Link]:
         return iter(self.links)
@@ -71,6 +76,14 @@ class Links:
 
     def unchecked(self) -> list[Link]:
         return [found for found in self.links if not found.checked]
+
+    def of_citation(self, citation: Citation) -> list[Link]:
+        """The links of one citation, one per written target."""
+        if self._by_citation is None:
+            self._by_citation = defaultdict(list)
+            for found in self.links:
+                self._by_citation[id(found.citation)].append(found)
+        return self._by_citation.get(id(citation), [])
 
     def citing(self, entry: Entry) -> list[Link]:
         """The links that resolve to `entry`."""

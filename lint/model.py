@@ -83,6 +83,13 @@ class Citation:
     authors: tuple[str, ...] = ()
     year: str | None = None
     path: str | None = None  # set when the citation lives in an included file
+    # For citations inside a footnote (style "note"): the note's label, what kind of
+    # citation it is ("full", "short", "ibid", "letter"), and the title as written.
+    note_label: str | None = None
+    kind: str | None = None
+    title: str | None = None
+    # The book or journal a cited chapter, speech or article is `in`.
+    container: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,6 +128,12 @@ class Note:
     span: Span
     text: str
     body_span: Span
+    # An inline note (`^[...]`, `\footnote{}`) is its own marker: it has no label to
+    # reference, define twice or leave unused.
+    inline: bool = False
+    # A definition written without its colon (`[^3] text`), reported as CIT007; its
+    # citations are still read.
+    malformed: bool = False
 
 
 @dataclass(frozen=True, slots=True)

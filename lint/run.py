@@ -113,7 +113,11 @@ def run(options: Options) -> int:
     if output_format not in _formats():
         click.echo(f"citeaudit: unknown format {output_format!r}", err=True)
         return EXIT_ERROR
-    if options.output and output_format != "docx-comments" and os.path.isdir(options.output):
+    if (
+        options.output
+        and output_format not in ("docx-comments", "html")
+        and os.path.isdir(options.output)
+    ):
         click.echo(f"citeaudit: --output: {options.output} is a folder, not a file", err=True)
         return EXIT_ERROR
     keep = bool(options.fix or options.diff or base.fix or output_format in DOCUMENT_FORMATS)
@@ -149,7 +153,8 @@ def run(options: Options) -> int:
     except filters.FilterError as error:
         click.echo(f"citeaudit: {error}", err=True)
         return EXIT_ERROR
-    _report(options, output_format, [r.path for r in results], sources, places, remaining, fixed)
+    paths = [r.path for r in results]
+    _report(options, output_format, paths, sources, places, docs, remaining, fixed)
     # Recording a baseline accepts the findings it records.
     accept = bool(options.write_baseline and not options.baseline)
     return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
@@ -342,6 +347,7 @@ def _report(
     paths: list[str],
     sources: Mapping[str, str],
     places: Mapping[str, Places],
+    docs: list[Document],
     diagnostics: list[Diagnostic],
     fixed: int,
 ) -> None:
@@ -364,7 +370,13 @@ def _report(
         statistics=options.statistics,
         quiet=options.quiet,
         fixed=fixed,
+        documents={d.path: d for d in docs},
     )
+    if output_format == "html" and options.output:
+        from citeaudit.report.html import write_report
+
+        write_report(diagnostics, report, options.output)  # a file, or a folder of pages
+        return
     text = renderer(output_format)(diagnostics, report)
     if options.output and output_format != "docx-comments":
         from citeaudit.fileio import write_atomic

@@ -37,6 +37,8 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     numbers = sorted(int(e.label) for e in doc.entries if e.label and e.label.isdigit())
     for found in links.unresolved():
         citation, target = found.citation, found.target
+        if citation.style == "note":
+            continue  # NOTE003, NOTE004 and NOTE008 say what is wrong with a note citation
         span = found.span or citation.span
         if found.why:
             message, context = found.why, citation.raw
@@ -81,6 +83,8 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     which most entries go uncited is a master library). `"always"` reports them for every
     bibliography; `"never"` for none. A LaTeX section file that takes its bibliography
     from its main file is never the owner. Numbered lists are always the manuscript's own.
+    In a Chicago notes document, an entry of its bibliography that no note cites and that
+    the text neither names nor links to.
 
     ## Why is this bad?
     A listed but uncited source is either padding or, more often, a sign that the
@@ -107,7 +111,15 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield from _uncited_bibliography(doc, ctx)
         return
     if doc.list_style == "unnumbered":
-        yield from _unused_unnumbered(doc, ctx)
+        from citeaudit.rules.notes import unused_by_notes
+
+        # A notes essay cites in its notes, an author-date one in its text; a document may
+        # do both (discursive notes beside parenthetical citations): each entry once.
+        reported: set[int] = set()
+        for found in itertools.chain(_unused_unnumbered(doc, ctx), unused_by_notes(doc, ctx)):
+            if found.span.start not in reported:
+                reported.add(found.span.start)
+                yield found
         return
     if doc.list_style != "numbered":
         return

@@ -323,7 +323,8 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     ```
     Cite the record of the conversation after the quotation.
     """
-    if not doc.citations and not doc.note_refs:
+    # Citations inside notes are not markers in the text.
+    if not any(c.style != "note" for c in doc.citations) and not doc.note_refs:
         return
     text = _body(doc)
     # Sentences are read with quotations flattened, so a full stop inside a quotation
@@ -338,7 +339,7 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     sentences = sentence_bounds("".join(flat))
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
-    notes_style = bool(doc.note_refs) and not doc.citations
+    notes_style = bool(doc.note_refs) and all(c.style == "note" for c in doc.citations)
     earlier: list[str] = []
     for start, end in paragraph_bounds(text):
         for q_start, q_end in _quotations(text, start, end):

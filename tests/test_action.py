@@ -130,7 +130,15 @@ def test_is_a_composite_action_whose_run_steps_name_their_shell() -> None:
 
 def test_inputs_and_their_defaults() -> None:
     inputs = action()["inputs"]
-    assert set(inputs) == {"paths", "args", "version", "format", "sarif-file"}
+    assert set(inputs) == {
+        "paths",
+        "args",
+        "version",
+        "format",
+        "sarif-file",
+        "html-report",
+        "html-artifact-name",
+    }
     assert all(spec.get("description") for spec in inputs.values())
     assert with_defaults() == {
         "paths": ".",
@@ -138,6 +146,8 @@ def test_inputs_and_their_defaults() -> None:
         "version": "",
         "format": "github",
         "sarif-file": "",
+        "html-report": "",
+        "html-artifact-name": "citeaudit-report",
     }
 
 
@@ -220,14 +230,46 @@ def test_all_steps_in_order_install_and_check(workspace: Path) -> None:
     fresh virtual environment: slow, and it needs the package index for dependencies."""
     seed("lai", workspace, "essay.md")
     runner = workspace.parent / "runner"
-    inputs = with_defaults(sarif_file="report.sarif")
-    results = [run_step(s["name"], inputs, workspace, runner) for s in action()["runs"]["steps"]]
+    inputs = with_defaults(sarif_file="report.sarif", html_report="site")
+    # The upload step is another action, which only GitHub runs.
+    steps = [s for s in action()["runs"]["steps"] if "run" in s]
+    results = [run_step(s["name"], inputs, workspace, runner) for s in steps]
 
-    install, sarif, checked = results
+    install, sarif, html, checked = results
     assert install is not None and install.returncode == 0, install and install.stderr
     venv_bin = (runner / "github_path").read_text().split()[0]
     assert Path(venv_bin).is_relative_to(runner)
     assert sarif is not None and sarif.returncode == 0, sarif and sarif.stderr
     assert (workspace / "report.sarif").is_file()
+    # A real install (not editable) carries the report's templates.
+    assert html is not None and html.returncode == 0, html and html.stderr
+    assert "REF001" in (workspace / "site" / "essay.md.html").read_text(encoding="utf-8")
+    assert (workspace / "site" / "index.html").is_file()
     assert checked is not None and checked.returncode == 1, checked and checked.stderr
     assert "::warning file=essay.md," in checked.stdout
+
+
+def test_the_html_report_is_off_by_default(workspace: Path) -> None:
+    runner = workspace.parent / "runner"
+    assert run_step("Write the HTML report", with_defaults(), workspace, runner) is None
+    upload = step("Upload the HTML report")
+    assert substitute(str(upload["if"]), with_defaults()) == "false"
+
+
+def test_the_html_report_is_written_and_uploaded_before_the_check_fails(
+    workspace: Path,
+) -> None:
+    seed("lai", workspace, "essay.md")
+    inputs = with_defaults(html_report="report/citeaudit.html")
+    done = run_step("Write the HTML report", inputs, workspace, workspace.parent / "runner")
+
+    assert done is not None
+    assert done.returncode == 0, done.stderr
+    page = (workspace / "report" / "citeaudit.html").read_text(encoding="utf-8")
+    assert "REF001" in page and "CIT004" in page
+    names = [s["name"] for s in action()["runs"]["steps"]]
+    assert names.index("Upload the HTML report") < names.index("Check citations")
+    upload = step("Upload the HTML report")
+    assert upload["uses"].startswith("actions/upload-artifact@")
+    assert substitute(str(upload["with"]["path"]), inputs) == "report/citeaudit.html"
+    assert substitute(str(upload["with"]["name"]), inputs) == "citeaudit-report"

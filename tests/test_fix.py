@@ -30,7 +30,7 @@ def refugees_fixed() -> str:
 
 def talks_fixed() -> str:
     text = TALKS.read_text(encoding="utf-8")
-    return text.replace("[^1] Hermes", "[^1]: Hermes").replace("[^2] Foot", "[^2]: Foot")
+    return text.replace("[^1] Walter", "[^1]: Walter").replace("[^2] Rosemary", "[^2]: Rosemary")
 
 
 def copy(source: Path, folder: Path) -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from tests.conftest import run_cli
 
-NOTE = "# The Truce Talks\n\nA claim.[^ 1]\n\n[^1]: Hermes, *Truce Tent and Fighting Front*, 12.\n"
+NOTE = "# The Truce Talks\n\nA claim.[^ 1]\n\n[^1]: Walter G. Hermes, *Truce Tent and Fighting Front* (Washington, DC: Center of Military History, 1966), 12.\n"
 
 
 def test_fixed_file_is_checked_again(tmp_path: Path) -> None:

@@ -268,7 +268,7 @@ def test_suppressions_in_code_examples_suppress_nothing(tmp_path: Path) -> None:
 def test_note_definitions_and_markers_in_code_are_not_notes(tmp_path: Path) -> None:
     text = "A claim.[^1]\n\n[^1]: Smith, *Streets*, 3.\n\n```\nx[^2] y\n[^3]: code\n```\n"
     write(tmp_path, {"notes.md": text})
-    assert check(tmp_path, "notes.md") == []
+    assert check(tmp_path, "--select", "NOTE001,NOTE002,CIT007", "notes.md") == []
 
 
 def test_the_readme_passes() -> None:
@@ -407,7 +407,9 @@ def test_a_single_colonless_note_definition_is_cit007(tmp_path: Path) -> None:
     found = check(tmp_path, "essay.md")
     definition = [d for d in found if d["line"] == 3]
     assert [d["code"] for d in definition] == ["CIT007"]
-    fixed = run_cli(["check", "--isolated", "--fix", "essay.md"], cwd=tmp_path)
+    fixed = run_cli(
+        ["check", "--isolated", "--select", "CIT007,NOTE001", "--fix", "essay.md"], cwd=tmp_path
+    )
     assert fixed.exit_code == 0, fixed.output
     assert "[^1]: Smith" in (tmp_path / "essay.md").read_text()
 

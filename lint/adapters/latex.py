@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 
-from citeaudit.model import Citation, Diagnostic, Document, LineIndex, Span, Suppression
+from citeaudit.model import Citation, Diagnostic, Document, LineIndex, Note, Span, Suppression
 
 __all__ = [
     "CITE_COMMANDS",
@@ -349,7 +349,7 @@ def parse_latex(
     prose = "".join(prose_chars)
     commands = CITE_COMMANDS | set(macros) | cite_macros(code)
     bibliographies = _bibliographies(code, root)
-    return Document(
+    doc = Document(
         path=path,
         format="latex",
         text=text,
@@ -360,6 +360,35 @@ def parse_latex(
         bibliographies=bibliographies,
         list_style="bibtex" if bibliographies else None,
     )
+    doc.notes = _footnotes(prose, index)
+    if doc.notes:
+        from citeaudit.adapters.notecites import note_citations
+
+        found = note_citations(doc, doc.notes, "latex-footnote")
+        doc.citations = sorted(doc.citations + found, key=lambda c: c.span.start)
+    return doc
+
+
+_FOOTNOTE = re.compile(r"\\footnote(?:text)?\s*(?:\[[^\]]*\])?\s*(?=\{)")
+
+
+def _footnotes(prose: str, index: LineIndex) -> list[Note]:
+    """`\\footnote{...}`: each is an inline note, its own marker."""
+    notes = []
+    for n, m in enumerate(_FOOTNOTE.finditer(prose), start=1):
+        end = _group_end(prose, m.end(), "{", "}", 20_000)
+        if end is None:
+            continue
+        notes.append(
+            Note(
+                label=f"footnote-{n}",
+                span=index.span(m.start(), end),
+                text=" ".join(prose[m.end() + 1 : end - 1].split()),
+                body_span=index.span(m.end() + 1, end - 1),
+                inline=True,
+            )
+        )
+    return notes
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from citeaudit.model import LineIndex, Note
 _DEFINITION = re.compile(r"^ {0,3}\[\^(?P<label>[^\]]+)\]:[ \t]*", re.M)
 # A definition written without its colon: `[^1] text` at the start of a line.
 _NO_COLON = re.compile(r"^ {0,3}\[\^(?P<label>[^\]\s]+)\][ \t]+(?=[A-Z\"“'‘_*])", re.M)
-_NEXT_BLOCK = re.compile(r"\n[ \t]*\r?\n(?=\S)")
+# An unindented block, or a Markdown link reference definition (`  [label]: url`), ends
+# a note.
+_NEXT_BLOCK = re.compile(r"\n[ \t]*\r?\n(?=\S|[ \t]{1,3}\[[^\]^][^\]]*\]:)")
 
 
 def definitions(text: str, index: LineIndex) -> list[Note]:
@@ -52,3 +54,55 @@ def colonless_definitions(prose: str) -> list[Malformed]:
         )
         for m in found
     ]
+
+
+def colonless_notes(prose: str, index: LineIndex) -> list[Note]:
+    """The notes of definitions written without their colon, when there are several (as
+    `colonless_definitions` reports them): their citations are still worth reading."""
+    found = list(_NO_COLON.finditer(prose))
+    if len(found) < 2:
+        return []
+    notes = []
+    for i, m in enumerate(found):
+        limit = found[i + 1].start() if i + 1 < len(found) else len(prose)
+        body_end = _body_end(prose, m.end(), limit)
+        notes.append(
+            Note(
+                label=m.group("label"),
+                span=index.span(m.start(), body_end),
+                text=" ".join(prose[m.end() : body_end].split()),
+                body_span=index.span(m.end(), body_end),
+                malformed=True,
+            )
+        )
+    return notes
+
+
+_INLINE = re.compile(r"\^\[")
+
+
+def inline_notes(prose: str, index: LineIndex) -> list[Note]:
+    """Pandoc inline notes `^[...]`, brackets balanced; each is its own marker."""
+    notes = []
+    for n, m in enumerate(_INLINE.finditer(prose), start=1):
+        depth, end = 0, None
+        for i in range(m.end() - 1, min(len(prose), m.end() + 5000)):
+            if prose[i] == "[" and prose[i - 1] != "\\":
+                depth += 1
+            elif prose[i] == "]" and prose[i - 1] != "\\":
+                depth -= 1
+                if depth == 0:
+                    end = i
+                    break
+        if end is None:
+            continue
+        notes.append(
+            Note(
+                label=f"^{n}",
+                span=index.span(m.start(), end + 1),
+                text=" ".join(prose[m.end() : end].split()),
+                body_span=index.span(m.end(), end),
+                inline=True,
+            )
+        )
+    return notes

@@ -55,7 +55,8 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
         blank(body, section.heading.start if section.heading else section.start, section.end)
     markdown = flavor == "markdown"
     definitions = notes.definitions(prose, index) if markdown else []
-    for note in definitions:
+    colonless = notes.colonless_notes(prose, index) if markdown else []
+    for note in definitions + colonless:
         blank(body, note.span.start, note.span.end)
     body_text = "".join(body)
 
@@ -71,6 +72,7 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     malformed += list(markers.malformed_markers(body_text))
     if markdown:
         malformed += _notes(doc, text, prose, definitions)
+        _note_citations(doc, colonless, body_text)
     for bad in malformed:
         span = index.span(bad.start, bad.end)
         written = text[bad.start : bad.end]
@@ -169,6 +171,54 @@ def _single_colonless(prose: str, definitions: list[Note]) -> list[markers.Malfo
             m.start(), end, f"note definition [^{label}] has no colon after the label"
         )
     ]
+
+
+def _note_citations(doc: Document, colonless: list[Note], body: str) -> None:
+    """Chicago notes: the citations inside footnotes, inline notes and definitions that
+    lack their colon; and the bibliography page a notes document names, if any."""
+    from citeaudit.adapters.notecites import note_citations
+
+    inline = notes.inline_notes(body, doc.lines)
+    doc.notes = sorted(doc.notes + colonless + inline, key=lambda n: n.span.start)
+    found = note_citations(doc, doc.notes)
+    if not found:
+        return
+    doc.citations = sorted(doc.citations + found, key=lambda c: c.span.start)
+    if not doc.entries:
+        _bibliography_page(doc)
+
+
+def _bibliography_page(doc: Document) -> None:
+    """A notes document whose bibliography is a page of its own: named in the front
+    matter (`bibliography: bibliography.md`) or beside it as `NAME.bibliography.md`."""
+    pages = [b for b in doc.bibliographies if b.endswith((".md", ".markdown", ".txt"))]
+    stem = os.path.splitext(doc.path)[0]
+    if not pages and not stem.endswith(".bibliography"):
+        pages = [p for p in (f"{stem}.bibliography.md",) if os.path.isfile(p)]
+    if not pages:
+        return
+    from citeaudit.load import load
+
+    doc.bibliographies = [b for b in doc.bibliographies if b not in pages]
+    for page in pages:
+        if not os.path.isfile(page):
+            message = f"bibliography page {page} named in the front matter does not exist"
+            doc.problems.append(problem(doc.path, doc.span(0, 0), "IO001", message, page))
+            continue
+        other = load(page)
+        entries = other.entries
+        if not entries:
+            start = _front_matter_end(other.text)
+            raw = sections.unnumbered_entries(other.text, start, len(other.text))
+            entries = [_parse_entry(other.text, other.lines, r) for r in raw]
+        doc.entries += [dataclasses.replace(e, path=page) for e in entries]
+    if doc.entries:
+        doc.list_style = "unnumbered"
+
+
+def _front_matter_end(text: str) -> int:
+    m = re.match(r"---\r?\n.*?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", text, re.S)
+    return m.end() if m else 0
 
 
 def _entries(text: str, found: list[sections.Section], doc: Document) -> list[sections.RawEntry]:

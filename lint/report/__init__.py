@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from citeaudit.model import Diagnostic, Places
+from citeaudit.model import Diagnostic, Document, Places
 
 if TYPE_CHECKING:
     from citeaudit.rules import Rule
@@ -24,6 +24,7 @@ FORMATS: dict[str, str] = {
     "junit": "junit",
     "gitlab": "gitlab",
     "docx-comments": "docx_comments",
+    "html": "html",
 }
 
 
@@ -32,6 +33,8 @@ class ReportOptions:
     rules: Mapping[str, Rule] = field(default_factory=dict)
     # Source text of each checked file, for formats that show the source line.
     sources: Mapping[str, str] = field(default_factory=dict)
+    # The parsed documents, for formats that show the text around each finding (html).
+    documents: Mapping[str, Document] = field(default_factory=dict)
     files_checked: Sequence[str] = ()
     color: bool = False
     show_source: bool = True
