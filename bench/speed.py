@@ -1,35 +1,86 @@
-"""Wall-clock figures for the runs users wait on. Not a test: numbers vary by machine.
+"""Figures for the runs users wait on (issue 7's table). Not a test: numbers vary by machine.
 
-    python bench/speed.py            # median of 5 runs each
+    python bench/speed.py                        # median of 5 runs each
+    python bench/speed.py --runs 3 --extra-args "--no-cache"
+    python bench/speed.py --quick                # skip the slow rows (1,000 files, 2,000 entries)
 
-- startup: `citeaudit --version` (what every pre-commit invocation pays);
-- one clean file, and the Lai essay (the pre-commit case), and its HTML report;
-- the whole bundled corpus in one process (the editor's folder run), and as HTML pages;
-- a large manuscript: the Lai body repeated 40 times (about 700 KB) with its list;
-- how many modules a one-file run imports, and whether the heavy ones are among them.
+Each row runs the CLI in a fresh process and reports the median of several runs: wall
+seconds, CPU seconds (user + system of the child: other load on the machine does not
+inflate it), peak memory (the child's maximum resident set), and documents per second.
+`--extra-args` is added to every `check` (for `--jobs`, `--no-cache` and such).
+
+Rows:
+- `python -c pass` and `citeaudit --version`: what any run pays before it starts;
+- the Lai essay, the pre-commit case, and its ratio to `-c pass`;
+- 200 copies of the Lai essay in one run, and 1,000 for peak memory;
+- with `--jobs 1` and `--jobs 2` when the CLI has `--jobs`, and the same files again
+  (the cache) when it has `--no-cache`;
+- the growth series: a numbered list of 500 / 1,000 / 2,000 entries cited five times
+  each, with the time per entry;
+- whether a one-file run imports numpy, jsonschema or bibtexparser.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
+import resource
+import shlex
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
-RUNS = 5
+LAI = CORPUS / "lai-2023" / "essay.md"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import shapes  # noqa: E402
 
 
-def timed(args: list[str]) -> float:
-    samples = []
-    for _ in range(RUNS):
-        started = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "citeaudit", *args], capture_output=True, check=False)
-        samples.append(time.perf_counter() - started)
-    return statistics.median(samples)
+@dataclass
+class Figure:
+    wall: float
+    cpu: float
+    peak_mib: float
+
+
+def run_once(command: list[str]) -> Figure:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    # A child's ru_maxrss is only visible after it ends; wait4 gives it per child.
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = 0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return Figure(wall, cpu, usage.ru_maxrss / 1024)
+
+
+def median(command: list[str], runs: int) -> Figure:
+    figures = [run_once(command) for _ in range(runs)]
+    return Figure(
+        statistics.median(f.wall for f in figures),
+        statistics.median(f.cpu for f in figures),
+        max(f.peak_mib for f in figures),
+    )
+
+
+def citeaudit(*args: str) -> list[str]:
+    return [sys.executable, "-m", "citeaudit", *args]
+
+
+def has_option(option: str) -> bool:
+    out = subprocess.run(
+        citeaudit("check", "--help"), capture_output=True, text=True, check=False
+    ).stdout
+    return option in out
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -45,40 +96,111 @@ def imported_modules(path: Path) -> set[str]:
     return set(out.split())
 
 
-def main() -> None:
-    lai = CORPUS / "lai-2023" / "essay.md"
-    kim = CORPUS / "kim-2019" / "page.txt"
-    text = lai.read_text(encoding="utf-8")
-    body, _, refs = text.partition("#### 6. References")
-    with tempfile.TemporaryDirectory() as tmp:
-        large = Path(tmp) / "large.md"
-        large.write_text(body * 40 + "#### 6. References" + refs, encoding="utf-8")
-        rows = [
-            ("startup (--version)", timed(["--version"])),
-            ("clean file (Kim page)", timed(["check", str(kim)])),
-            ("Lai essay, all rules", timed(["check", str(lai)])),
-            (
-                "Lai essay, HTML report",
-                timed(["check", "--format", "html", "-o", str(Path(tmp) / "lai.html"), str(lai)]),
-            ),
-            (
-                "bundled corpus/, HTML folder",
-                timed(["check", "--format", "html", "-o", str(Path(tmp) / "site"), str(CORPUS)]),
-            ),
-            ("bundled corpus/ (one process)", timed(["check", "--quiet", str(CORPUS)])),
-            (
-                f"large file ({large.stat().st_size // 1024} KB)",
-                timed(["check", "--quiet", str(large)]),
-            ),
-        ]
-    for name, seconds in rows:
-        print(f"{name:<34} {seconds * 1000:8.0f} ms")
-    modules = imported_modules(kim)
-    heavy = sorted(m for m in ("rapidfuzz", "jsonschema", "bibtexparser", "jinja2") if m in modules)
+def copies(folder: Path, count: int) -> Path:
+    target = folder / f"lai-{count}"
+    target.mkdir()
+    for i in range(count):
+        shutil.copyfile(LAI, target / f"essay-{i:04d}.md")
+    return target
+
+
+FLOOR = """
+import re, sys, pathlib
+patterns = [re.compile(p) for p in (r"\\[(\\d+)\\]", r"<sup>(\\d+)</sup>", r"^#+ .*$")]
+for path in pathlib.Path(sys.argv[1]).iterdir():
+    text = path.read_text(encoding="utf-8")
+    for p in patterns:
+        p.findall(text)
+"""
+
+
+def peers(folder: str | None, files: Path) -> list[tuple[str, list[str]]]:
+    """proselint and plagx-preflight over the same files, where they are installed."""
+    found = []
+    names = sorted(str(p) for p in files.iterdir())
+    for peer, args in (
+        ("proselint", ["check", str(files)]),
+        ("plagx-preflight", ["check", *names]),
+    ):
+        command = shutil.which(peer, path=folder) if folder else shutil.which(peer)
+        if command:
+            found.append((peer, [command, *args]))
+        else:
+            print(f"peer {peer}: not installed (pass --peers)")
+    return found
+
+
+def row(name: str, figure: Figure, documents: int | None = None, note: str = "") -> None:
+    rate = f"{documents / figure.wall:9.0f} docs/s" if documents else " " * 15
     print(
-        f"modules imported checking one clean file: {len(modules)}; heavy: {', '.join(heavy) or 'none'}"
+        f"{name:<40} {figure.wall:8.3f} s wall {figure.cpu:8.3f} s cpu "
+        f"{figure.peak_mib:7.1f} MiB {rate} {note}",
+        flush=True,
     )
 
 
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--extra-args", default="", help="extra CLI flags for each check")
+    parser.add_argument("--quick", action="store_true", help="skip the slowest rows")
+    parser.add_argument(
+        "--peers", help="folder holding the proselint and plagx-preflight commands (a venv's bin)"
+    )
+    args = parser.parse_args(argv)
+    extra = shlex.split(args.extra_args)
+    # Every row but the cache's measures the work itself, not a cache filled by a run before.
+    uncached = ["--no-cache"] if has_option("--no-cache") else []
+    runs = args.runs
+    print(f"median of {runs} runs; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
+    bare = median([sys.executable, "-c", "pass"], runs)
+    row("python -c pass", bare)
+    row("citeaudit --version", median(citeaudit("--version"), runs))
+    lai = median(citeaudit("check", "--quiet", *uncached, *extra, str(LAI)), runs)
+    row("Lai essay", lai, 1, f"({lai.wall / bare.wall:.1f}x -c pass)")
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        many = copies(folder, 200)
+        floor = median([sys.executable, "-c", FLOOR, str(many)], runs)
+        row("200 files: read + 3 regexes (a floor)", floor, 200)
+        check_many = citeaudit("check", "--quiet", *uncached, *extra, str(many))
+        row("200 Lai copies", median(check_many, runs), 200)
+        if has_option("--jobs"):
+            one = median([*check_many, "--jobs", "1"], runs)
+            two = median([*check_many, "--jobs", "2"], runs)
+            row("200 Lai copies, --jobs 1", one, 200)
+            row("200 Lai copies, --jobs 2", two, 200, f"({one.wall / two.wall:.2f}x)")
+        if uncached:
+            cached = citeaudit("check", "--quiet", "--cache-dir", str(folder / "cache"), str(many))
+            subprocess.run(cached, capture_output=True, check=False)  # fill the cache
+            row("200 Lai copies again (cache)", median(cached, runs), 200)
+        for peer, command in peers(args.peers, many):
+            row(f"peer: {peer}, 200 copies", median(command, runs), 200)
+        if not args.quick:
+            thousand = copies(folder, 1000)
+            figure = median(
+                citeaudit("check", "--quiet", *uncached, *extra, str(thousand)), min(runs, 3)
+            )
+            row("1,000 Lai copies (peak memory)", figure, 1000)
+            print("growth: a numbered list of N entries cited 5N times")
+            previous: Figure | None = None
+            for n in (500, 1000, 2000):
+                path = folder / f"list-{n}.md"
+                path.write_text(shapes.numbered_list(n, 5 * n), encoding="utf-8")
+                figure = median(
+                    citeaudit("check", "--quiet", *uncached, *extra, str(path)), min(runs, 3)
+                )
+                growth = f"x{figure.cpu / previous.cpu:.2f} cpu for 2x" if previous else ""
+                row(f"  {n:,} entries, {5 * n:,} citations", figure, None, growth)
+                previous = figure
+    modules = imported_modules(LAI)
+    heavy = sorted(m for m in ("numpy", "jsonschema", "bibtexparser") if m in modules)
+    print(
+        f"modules imported checking the Lai essay: {len(modules)}; "
+        f"heavy: {', '.join(heavy) or 'none'}"
+    )
+    return 0
+
+
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -115,7 +115,7 @@ class ShiftRun:
 # A word (or kind of document) that more than this many entries hold is "common": rows
 # are not expanded over its entries, only bounded by it (see _Row). Lists shorter than
 # this are always scored in full.
-COMMON = 48
+COMMON = 32
 
 
 class _Row:
@@ -132,6 +132,7 @@ class _Row:
 
     __slots__ = (
         "authors",
+        "best",
         "bound",
         "candidates",
         "dates",
@@ -147,7 +148,7 @@ class _Row:
         self,
         terms: list[tuple[Row, float]],
         authors: list[tuple[Row, float]],
-        dates: Row,
+        dates: _Dates | None,
         kinds: tuple[str, ...],
         by_kind: dict[str, list[int]],
         entry_kinds: list[tuple[str, ...]],
@@ -161,8 +162,12 @@ class _Row:
         self.quotes = quotes
         self.full: Row | None = None
         self.known: Row = {}
-        candidates: set[int] = set(dates) | set(quotes)
+        self.best: tuple[float, int] | None = None
+        candidates: set[int] = set(quotes)
         bound = 0.0
+        if dates is not None:
+            near, bound = dates.near()
+            candidates |= near
         for strength, factor in (*terms, *authors):
             if len(strength) > COMMON:
                 bound += factor * max(strength.values())
@@ -200,7 +205,7 @@ class _Row:
             if v:
                 extra += factor * v
         score = words + extra
-        v = self.dates.get(j)
+        v = self.dates.score(j) if self.dates is not None else 0.0
         if v:
             score += v
         if self.kinds and not self.kinds.isdisjoint(self.entry_kinds[j]):
@@ -224,7 +229,7 @@ class _Row:
             for j, v in extra.items():
                 words[j] += v
             row: Row = {j: v for j, v in words.items() if v > 0.0}
-            for j, v in self.dates.items():
+            for j, v in (self.dates.full() if self.dates is not None else {}).items():
                 row[j] = row.get(j, 0.0) + v
             for j, kinds in enumerate(self.entry_kinds):
                 if self.kinds and not self.kinds.isdisjoint(kinds):
@@ -244,6 +249,11 @@ class _Row:
     def top(self) -> tuple[float, int]:
         """The best score and its column, the first on ties ((0.0, 0) when nothing
         scores)."""
+        if self.best is None:
+            self.best = self._top()
+        return self.best
+
+    def _top(self) -> tuple[float, int]:
         scored = self._scored()
         top = max(scored.values(), default=0.0)
         if self.full is None and self.bound and top <= self.bound:
@@ -320,13 +330,13 @@ class Analysis:
 
     def holders(self, word: str) -> frozenset[int]:
         if word not in self.matches:
-            found = _matcher([e.tokens for e in self.entries]).match(word)
+            found = _Matcher([e.tokens for e in self.entries]).match(word)
             self.matches[word] = found
         return self.matches[word]
 
     def authors_like(self, word: str) -> frozenset[int]:
         if word not in self.author_matches:
-            found = _matcher([e.author_tokens for e in self.entries]).match(word)
+            found = _Matcher([e.author_tokens for e in self.entries]).match(word)
             self.author_matches[word] = found
         return self.author_matches[word]
 
@@ -397,7 +407,7 @@ def _rows(analysis: Analysis, contexts: list[CitationContext]) -> list[_Row]:
     """One row per context; a context that several items share is scored once."""
     entries = analysis.entries
     if not contexts or not entries:
-        return [_Row([], [], {}, (), {}, [], {}) for _ in contexts]
+        return [_Row([], [], None, (), {}, [], {}) for _ in contexts]
     words = _word_scores(analysis, contexts)
     dates = _date_scores(contexts, entries)
     quotes = _quote_scores(contexts, entries)
@@ -417,10 +427,17 @@ def _rows(analysis: Analysis, contexts: list[CitationContext]) -> list[_Row]:
     return rows
 
 
+WINDOW = 2000  # vocabulary that rapidfuzz scans faster than the trigram index narrows it
+
+
 class _Matcher:
     """Which entries hold a token like a given word: exact tokens from a dict, fuzzy
     ones (6 letters or more, rapidfuzz ratio TOKEN_CUTOFF or more) only among the
-    vocabulary whose length allows that ratio."""
+    vocabulary that shares a trigram with the word and whose length allows the ratio.
+
+    Why a shared trigram is certain: a ratio of 88 allows an insertion-deletion distance
+    k <= 0.12 * (n + m), and each edit breaks at most 3 of a word's n - 2 trigrams, so
+    n - 2 - 3k > 0 trigrams survive for every n >= 6 within the length window."""
 
     def __init__(self, listed: list[tuple[str, ...]]) -> None:
         holders: dict[str, set[int]] = defaultdict(set)
@@ -428,18 +445,36 @@ class _Matcher:
             for t in tokens:
                 holders[t].add(column)
         self.holders = holders
+        self.long = sorted(t for t in holders if len(t) >= SHORT_TOKEN)
+        grams: dict[tuple[str, int], list[int]] = defaultdict(list)
+        for i, t in enumerate(self.long):
+            for g in {t[k : k + 3] for k in range(len(t) - 2)}:
+                grams[(g, len(t))].append(i)
+        self.grams = grams
         by_length: dict[int, list[str]] = defaultdict(list)
-        for t in sorted(holders):
-            if len(t) >= SHORT_TOKEN:
-                by_length[len(t)].append(t)
+        for t in self.long:
+            by_length[len(t)].append(t)
         self.by_length = by_length
         self.windows: dict[int, list[str]] = {}
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
         n = len(word)
-        if n >= SHORT_TOKEN and self.by_length:
-            choices = self._window(n)
+        if n >= SHORT_TOKEN and self.long:
+            # ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|.
+            slack = 1 - TOKEN_CUTOFF / 100
+            low = math.floor(n * (1 - slack) / (1 + slack))
+            high = math.ceil(n * (1 + slack) / (1 - slack))
+            if n not in self.windows:
+                self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length[m]]
+            choices = self.windows[n]
+            if len(choices) > WINDOW:
+                # A long list: only the words that share a trigram can be alike.
+                near: set[int] = set()
+                for g in {word[k : k + 3] for k in range(n - 2)}:
+                    for m in range(low, high + 1):
+                        near.update(self.grams.get((g, m), ()))
+                choices = [self.long[i] for i in near]
             if choices:
                 from rapidfuzz import fuzz, process
 
@@ -448,20 +483,6 @@ class _Matcher:
                 ):
                     found |= self.holders[token]
         return frozenset(found)
-
-    def _window(self, n: int) -> list[str]:
-        """The vocabulary whose length allows a ratio of TOKEN_CUTOFF with n letters:
-        ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|."""
-        if n not in self.windows:
-            slack = 1 - TOKEN_CUTOFF / 100
-            low = math.floor(n * (1 - slack) / (1 + slack))
-            high = math.ceil(n * (1 + slack) / (1 - slack))
-            self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length.get(m, ())]
-        return self.windows[n]
-
-
-def _matcher(listed: list[tuple[str, ...]]) -> _Matcher:
-    return _Matcher(listed)
 
 
 def _rarity_e(df: int, n: int) -> float:
@@ -481,11 +502,13 @@ def _word_scores(
     tokens = sorted({w for t in terms for w in t.split()})
     if not terms or not tokens:
         return [([], []) for _ in contexts]
-    by_words = _matcher([e.tokens for e in entries])
-    by_authors = _matcher([e.author_tokens for e in entries])
+    by_words = _Matcher([e.tokens for e in entries])
+    by_authors = _Matcher([e.author_tokens for e in entries])
     for t in tokens:
         if t not in analysis.matches:
             analysis.matches[t] = by_words.match(t)
+    # Authors are matched only by names (the words of other terms never count as authors).
+    for t in sorted({w for c in contexts for name in c.names for w in name.split()}):
         if t not in analysis.author_matches:
             analysis.author_matches[t] = by_authors.match(t)
     n = len(entries)
@@ -563,33 +586,97 @@ def _day_number(year: float, month: float, day: float) -> float:
 
 
 class _DateIndex:
-    """The entries' dates, by year and by whether they have a month, so that each date of
-    a citing text meets only the entries it can score against."""
+    """The entries' dates, by year and month, so that each date of a citing text meets
+    only the entries it can score against."""
 
     def __init__(self, entries: list[EntryFeatures]) -> None:
         self.dates = [(float(e.year or 0), float(e.month or 0), float(e.day or 0)) for e in entries]
         by_year: dict[float, list[int]] = defaultdict(list)
-        with_month: list[int] = []
-        yearless_with_month: list[int] = []
+        by_year_month: dict[tuple[float, float], list[int]] = defaultdict(list)
+        with_month: dict[float, list[int]] = defaultdict(list)
+        yearless_with_month: dict[float, list[int]] = defaultdict(list)
         for j, (y, m, _) in enumerate(self.dates):
             if y > 0:
                 by_year[y].append(j)
+                by_year_month[(y, m)].append(j)
             if m > 0:
-                with_month.append(j)
+                with_month[m].append(j)
                 if y <= 0:
-                    yearless_with_month.append(j)
+                    yearless_with_month[m].append(j)
         self.by_year = by_year
+        self.by_year_month = by_year_month
         self.with_month = with_month
         self.yearless_with_month = yearless_with_month
 
-    def candidates(self, cy: float, cm: float) -> Iterable[int]:
-        # A score needs the same year, or months on both sides with no year disagreeing.
+    def candidates(self, cy: float, cm: float) -> list[int]:
+        """Every entry that can score against a date: the same year, or months on both
+        sides with no year disagreeing."""
         if cy > 0:
             found = list(self.by_year.get(cy, ()))
             if cm > 0:
-                found += self.yearless_with_month
+                found += [
+                    j for m in sorted(self.yearless_with_month) for j in self.yearless_with_month[m]
+                ]
             return found
-        return self.with_month if cm > 0 else ()
+        return [j for m in sorted(self.with_month) for j in self.with_month[m]] if cm > 0 else []
+
+    def near(self, cy: float, cm: float) -> tuple[list[int], bool]:
+        """The entries that can score more than a shared year against a date (months at
+        most two apart: 31 x 3 - 30 days is more than 45), and whether others of the same
+        year are left out (they score the shared year's 0.4 at most). A year shared by
+        few entries is listed whole."""
+        window = [cm + d for d in (-2, -1, 0, 1, 2)] if cm > 0 else []
+        if cy > 0:
+            same = self.by_year.get(cy, ())
+            found: list[int]
+            if len(same) <= COMMON:
+                found, rest = list(same), False
+            else:
+                found = [j for m in window for j in self.by_year_month.get((cy, m), ())]
+                rest = True
+            found += [j for m in window for j in self.yearless_with_month.get(m, ())]
+            return found, rest
+        return [j for m in window for j in self.with_month.get(m, ())], False
+
+
+class _Dates:
+    """The dates of one citing context, scored against any entry on demand."""
+
+    __slots__ = ("index", "refs")
+
+    def __init__(self, index: _DateIndex, refs: list[tuple[float, float, float, float, float]]):
+        self.index = index
+        self.refs = refs  # year, month, day, certainty, importance
+
+    def score(self, j: int) -> float:
+        ey, em, ed = self.index.dates[j]
+        best = 0.0
+        for cy, cm, cd, certainty, importance in self.refs:
+            score = _date_score(cy, cm, cd, ey, em, ed, certainty) * importance
+            if score > best:
+                best = score
+        return best
+
+    def near(self) -> tuple[set[int], float]:
+        """Candidate entries, and a bound on what any other entry scores."""
+        found: set[int] = set()
+        bound = 0.0
+        for cy, cm, _, certainty, importance in self.refs:
+            listed, rest = self.index.near(cy, cm)
+            found.update(listed)
+            if rest:
+                bound = max(bound, 0.4 * certainty * importance)
+        return found, bound
+
+    def full(self) -> Row:
+        row: Row = {}
+        for cy, cm, _, _, _ in self.refs:
+            for j in self.index.candidates(cy, cm):
+                if j not in row:
+                    v = self.score(j)
+                    if v > 0.0:
+                        row[j] = v
+        return row
 
 
 def _date_score(
@@ -622,28 +709,31 @@ def _date_score(
     return score
 
 
-def _date_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
-    """Best agreement of any date the context names with each entry's date."""
+def _date_scores(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[_Dates]:
+    """The dates each context names, to score against each entry's date."""
     index = _DateIndex(entries)
-    rows: list[Row] = []
-    made: dict[int, Row] = {}
+    rows: list[_Dates] = []
+    made: dict[int, _Dates] = {}
     for c in contexts:
         if id(c) in made:
             rows.append(made[id(c)])
             continue
-        row: Row = {}
+        refs: list[tuple[float, float, float, float, float]] = []
         # The lead-in's dates count fully when the citing sentence has none of its own.
         lead_weight = 1.0 if not any(d.month for d in c.dates) else 0.5
         for dates, importance in ((c.dates, 1.0), (c.earlier_dates, lead_weight)):
             for d in dates:
-                cy, cm, cd = float(d.year or 0), float(d.month or 0), float(d.day or 0)
                 certainty = 0.6 if d.carried else 1.0
-                for j in index.candidates(cy, cm):
-                    ey, em, ed = index.dates[j]
-                    score = _date_score(cy, cm, cd, ey, em, ed, certainty) * importance
-                    if score > row.get(j, 0.0):
-                        row[j] = score
-        made[id(c)] = row
+                refs.append(
+                    (
+                        float(d.year or 0),
+                        float(d.month or 0),
+                        float(d.day or 0),
+                        certainty,
+                        importance,
+                    )
+                )
+        made[id(c)] = row = _Dates(index, refs)
         rows.append(row)
     return rows
 

@@ -678,7 +678,8 @@ def _entry_year(entry: Entry) -> int | None:
 
 def _entry_month_day(entry: Entry) -> tuple[int | None, int | None]:
     for text in (entry.get("date"), _URL.sub(" ", entry.raw)):
-        if not text:
+        # Only a month name or a season gives a month: most entries have neither.
+        if not text or not _MONTHISH.search(text):
             continue
         for d in find_dates(text):
             if d.month:
@@ -691,6 +692,7 @@ def _entry_month_day(entry: Entry) -> tuple[int | None, int | None]:
     return None, None
 
 
+_MONTHISH = re.compile(rf"{_MONTH_NAMES[3:-4]}|spring|summer|autumn|fall|winter", re.I)
 _BARE_MONTH = re.compile(
     r"\b(January|February|March|April|June|July|August|September|October|November|December)\b"
 )

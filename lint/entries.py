@@ -20,6 +20,7 @@ containers; what is left over becomes `note`.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -34,7 +35,9 @@ _QUOTES_OPEN = "\"“”‘'«"
 _AUTOLINK_RE = re.compile(r"<((?:https?|ftp)://[^<>\s]+)>")
 _TAG_RE = re.compile(r"</?[A-Za-z][^<>]*>")
 _MDLINK_RE = re.compile(r"\[([^\[\]\n]+)\]\(([^()\s]+)\)")
-_EMPH_RE = re.compile(r"(?<![\w*_\\])(\*{1,3}|_{1,3})(?=\S)(.+?)(?<=\S)\1(?![\w*])", re.S)
+# Emphasis runs at most 600 characters: an unclosed `*` would otherwise scan to the end of
+# the entry, once for each `*`.
+_EMPH_RE = re.compile(r"(?<![\w*_\\])(\*{1,3}|_{1,3})(?=\S)(.{1,600}?)(?<=\S)\1(?![\w*])", re.S)
 
 # --- identifiers --------------------------------------------------------------------
 
@@ -357,6 +360,16 @@ def _blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+def _in_zone(zones: list[Region], starts: list[int], start: int, end: int) -> bool:
+    """Whether `start` falls in a zone [s, e) or `end` in a zone (s, e]; the zones are
+    disjoint and sorted."""
+    k = bisect.bisect_right(starts, start) - 1
+    if k >= 0 and start < zones[k][1]:
+        return True
+    k = bisect.bisect_left(starts, end) - 1
+    return k >= 0 and end <= zones[k][1]
+
+
 def _mask(body: str) -> tuple[str, list[Region], list[Region]]:
     """Blank markup; return the masked text, emphasis interiors and URL zones."""
     chars = list(body)
@@ -368,8 +381,9 @@ def _mask(body: str) -> tuple[str, list[Region], list[Region]]:
     current = "".join(chars)
     urls = [(m.start(), m.start() + len(_strip_url(m.group()))) for m in _URL_RE.finditer(current)]
     emph: list[Region] = []
+    url_starts = [s for s, _ in urls]
     for m in _EMPH_RE.finditer(current):
-        if any(s <= m.start() < e or s < m.end() <= e for s, e in urls):
+        if _in_zone(urls, url_starts, m.start(), m.end()):
             continue
         _blank(chars, m.start(1), m.end(1))
         _blank(chars, m.end(2), m.end())
@@ -396,7 +410,43 @@ def _zone(st: _State, start: int, end: int) -> None:
     st.work = st.work[:start] + _SEP * (end - start) + st.work[end:]
 
 
+def _url_lead(work: str, start: int, zoned: dict[int, int]) -> int | None:
+    """Where "Retrieved from", "available at" or "URL:" before `start` begins: what
+    `_URL_LEAD_RE.search(work, 0, start)` finds, read backwards from `start` so that an
+    entry of many URLs is not rescanned from its beginning for each."""
+    q = _skip_space(work, start, zoned)
+    if q > 0 and work[q - 1] == ":":
+        q = _skip_space(work, q - 1, zoned)
+    head = work[max(0, q - 3) : q].casefold()
+    if head == "url":
+        return q - 3
+    for word in ("from", "at"):
+        if work[max(0, q - len(word)) : q].casefold() == word:
+            gap = q - len(word)
+            before = _skip_space(work, gap, zoned)
+            if before == gap:
+                continue
+            for verb in ("retrieved", "available"):
+                if work[max(0, before - len(verb)) : before].casefold() == verb:
+                    return before - len(verb)
+    return None
+
+
+def _skip_space(work: str, pos: int, zoned: dict[int, int]) -> int:
+    while pos > 0:
+        if pos in zoned:
+            pos = zoned[pos]
+        elif work[pos - 1].isspace():
+            pos -= 1
+        else:
+            break
+    return pos
+
+
 def _take_identifiers(st: _State, urls: list[Region]) -> None:
+    # Zoned URLs are blank: each zone's end -> where the blank run around it begins, so
+    # that reading back over many zoned URLs jumps over each rather than rescanning it.
+    zoned: dict[int, int] = {}
     for start, end in urls:
         url = st.work[start:end]
         doi = _DOI_URL_RE.match(url)
@@ -404,8 +454,9 @@ def _take_identifiers(st: _State, urls: list[Region]) -> None:
             st.put("doi", start + doi.start(1), end)
         else:
             st.put("url", start, end)
-        lead = _URL_LEAD_RE.search(st.work, 0, start)
-        _zone(st, lead.start() if lead else start, end)
+        lead = _url_lead(st.work, start, zoned)
+        _zone(st, start if lead is None else lead, end)
+        zoned[end] = _skip_space(st.work, start if lead is None else lead, zoned)
     for m in _DOI_RE.finditer(st.work):
         doi_end = m.start(1) + len(_strip_url(m.group(1)))
         st.put("doi", m.start(1), doi_end)

@@ -55,6 +55,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     this_year = datetime.date.today().year
     # A marker's number is not a year, even in a list long enough to reach [1921].
     labels = {s.start for c in doc.citations for s in c.label_spans}
+    years = _Years(doc.prose or doc.text, labels, this_year) if analysis.items else None
     for item in analysis.items:
         if item.own is None:
             continue
@@ -62,7 +63,8 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         published = analysis.entries[item.own].year
         if published is None or not (entry.year or "")[:4].isdigit():
             continue
-        event = _event_year(doc, item.context.clause, item.context.paragraph, this_year, labels)
+        assert years is not None
+        event = _event_year(item.context.clause, item.context.paragraph, years)
         if event is None or event <= published:
             continue
         yield ctx.diagnostic(
@@ -145,25 +147,35 @@ _PUBLICATION_YEAR = re.compile(
 )
 
 
-def _event_year(
-    doc: Document,
-    clause: tuple[int, int],
-    paragraph: tuple[int, int],
-    this_year: int,
-    labels: set[int],
-) -> int | None:
-    text = doc.prose or doc.text
-    years = _years(text, *clause, this_year, labels)
-    if not years:
-        years = _years(text, paragraph[0], clause[0], this_year, labels)
-    return max(years) if years else None
+def _event_year(clause: tuple[int, int], paragraph: tuple[int, int], years: _Years) -> int | None:
+    return years.latest(*clause) or years.latest(paragraph[0], clause[0])
 
 
-def _years(text: str, start: int, end: int, this_year: int, labels: set[int]) -> list[int]:
-    out = []
-    for m in _EVENT_YEAR.finditer(text, start, end):
-        if m.start() in labels:
-            continue
+class _Years:
+    """The event years of a text, found once, with the latest in any span answered from
+    a sparse table: a paragraph of thousands of citations is not rescanned for each."""
+
+    def __init__(self, text: str, labels: set[int], this_year: int) -> None:
+        self.text = text
+        self.labels = labels
+        self.this_year = this_year
+        self.starts: list[int] = []
+        values: list[int] = []
+        for m in _EVENT_YEAR.finditer(text):
+            self.starts.append(m.start())
+            values.append(self._value(m))
+        self.table = [values]
+        width = 1
+        while 2 * width <= len(values):
+            below = self.table[-1]
+            self.table.append([max(below[i], below[i + width]) for i in range(len(below) - width)])
+            width *= 2
+
+    def _value(self, m: re.Match[str]) -> int:
+        """The year, or 0 when it names a publication, a marker or the future."""
+        text = self.text
+        if m.start() in self.labels:
+            return 0
         before = text[max(0, m.start() - 30) : m.start()]
         after = text[m.end() : m.end() + 2]
         if (
@@ -171,11 +183,25 @@ def _years(text: str, start: int, end: int, this_year: int, labels: set[int]) ->
             or after.startswith(")")
             or re.match(r"\s*[-–]\s*\d", after)
         ):
-            continue
+            return 0
         year = int(m.group(1))
-        if year <= this_year:
-            out.append(year)
-    return out
+        return year if year <= self.this_year else 0
+
+    def latest(self, start: int, end: int) -> int | None:
+        """The latest event year written in start:end, as a scan of that span finds it."""
+        # A scan that stops at `end` reads the years just before it as followed by nothing,
+        # so the last few characters are scanned again; before them the scans agree.
+        tail = max(start, end - 6)
+        lo = bisect.bisect_left(self.starts, start)
+        hi = bisect.bisect_left(self.starts, tail)
+        best = 0
+        if lo < hi:
+            level = (hi - lo).bit_length() - 1
+            row = self.table[level]
+            best = max(row[lo], row[hi - (1 << level)])
+        for m in _EVENT_YEAR.finditer(self.text, tail, end):
+            best = max(best, self._value(m))
+        return best or None
 
 
 TERTIARY_DOMAINS = (
@@ -487,40 +513,56 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
                     if len(part) >= 3:
                         forms[part].append((entry, author, parts))
     reported: set[tuple[str, str]] = set()
+    families: dict[str, frozenset[str]] = {}
     for items in forms.values():
-        for i, (entry_a, author_a, parts_a) in enumerate(items):
-            for entry_b, author_b, parts_b in items[i + 1 :]:
-                if entry_a is entry_b or parts_a == parts_b:
-                    continue
-                pair = tuple(sorted((author_a.strip(), author_b.strip())))
-                if pair in reported or not _same_person(parts_a, parts_b):
-                    continue
-                # Initials match any name, so the family names must agree exactly
-                # ('Doyle, Michael W' is not 'Ward, Michael D').
-                if family_names((author_a,)) != family_names((author_b,)):
-                    continue
-                # The same parts in another order is no inconsistency: BibTeX reads
-                # 'Julia Silge' and 'Silge, Julia' as one name, and MLA and Chicago lists
-                # invert the first author only ('Goodwin, Jonathan' but 'and Jonathan
-                # Goodwin').
-                if sorted(parts_a) == sorted(parts_b) and (
-                    entry_a.kind == entry_b.kind == "bibtex"
-                    or not (
-                        _first_inverted(entry_a, author_a) and _first_inverted(entry_b, author_b)
-                    )
-                ):
-                    continue
-                reported.add((pair[0], pair[1]))
-                yield ctx.diagnostic(
-                    entry_b.label_span or entry_b.span,
-                    f"author written '{author_b.strip()}' in {label_text(entry_b)} but "
-                    f"'{author_a.strip()}' in {label_text(entry_a)}",
-                    related=[
-                        ctx.related(entry_a.label_span or entry_a.span, f"'{author_a.strip()}'")
-                    ],
-                    context=f"{author_a} | {author_b}",
-                    path=entry_b.path,
-                )
+        # Only names with the same family name and as many parts can be one person:
+        # compare within those buckets, not all pairs of a common given name.
+        buckets: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
+        for i, (_, author, parts) in enumerate(items):
+            if author not in families:
+                families[author] = frozenset(family_names((author,)))
+            buckets[(families[author], len(parts))].append(i)
+        for bucket in buckets.values():
+            if len({items[i][2] for i in bucket}) < 2:
+                continue
+            for n, i in enumerate(bucket):
+                for j in bucket[n + 1 :]:
+                    yield from _author_pair(ctx, items[i], items[j], reported)
+
+
+def _author_pair(
+    ctx: RuleContext,
+    a: tuple[Entry, str, tuple[str, ...]],
+    b: tuple[Entry, str, tuple[str, ...]],
+    reported: set[tuple[str, str]],
+) -> Iterator[Diagnostic]:
+    (entry_a, author_a, parts_a), (entry_b, author_b, parts_b) = a, b
+    if entry_a is entry_b or parts_a == parts_b:
+        return
+    pair = tuple(sorted((author_a.strip(), author_b.strip())))
+    if pair in reported or not _same_person(parts_a, parts_b):
+        return
+    # Initials match any name, so the family names must agree exactly
+    # ('Doyle, Michael W' is not 'Ward, Michael D').
+    if family_names((author_a,)) != family_names((author_b,)):
+        return
+    # The same parts in another order is no inconsistency: BibTeX reads 'Julia Silge' and
+    # 'Silge, Julia' as one name, and MLA and Chicago lists invert the first author only
+    # ('Goodwin, Jonathan' but 'and Jonathan Goodwin').
+    if sorted(parts_a) == sorted(parts_b) and (
+        entry_a.kind == entry_b.kind == "bibtex"
+        or not (_first_inverted(entry_a, author_a) and _first_inverted(entry_b, author_b))
+    ):
+        return
+    reported.add((pair[0], pair[1]))
+    yield ctx.diagnostic(
+        entry_b.label_span or entry_b.span,
+        f"author written '{author_b.strip()}' in {label_text(entry_b)} but "
+        f"'{author_a.strip()}' in {label_text(entry_a)}",
+        related=[ctx.related(entry_a.label_span or entry_a.span, f"'{author_a.strip()}'")],
+        context=f"{author_a} | {author_b}",
+        path=entry_b.path,
+    )
 
 
 def _first_inverted(entry: Entry, author: str) -> bool:

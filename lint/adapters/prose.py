@@ -7,7 +7,9 @@ original file.
 
 from __future__ import annotations
 
+import bisect
 import re
+from collections.abc import Iterator
 from typing import Literal
 
 Flavor = Literal["markdown", "plain", "rst", "asciidoc"]
@@ -48,7 +50,8 @@ def mask(text: str, flavor: Flavor) -> str:
         _blank_all(chars, _INLINE_CODE, text)
         _blank_all(chars, _DISPLAY_MATH, text)
         _blank_all(chars, _INLINE_MATH, text)
-        _blank_all(chars, _LATEX_MATH, text)
+        for start, end in _latex_math_spans("".join(chars)):
+            blank(chars, start, end)
         _blank_all(chars, _LINK_TARGET, text, keep=1)
         _blank_all(chars, _LINK_DEFINITION, text)
     elif flavor == "rst":
@@ -59,9 +62,48 @@ def mask(text: str, flavor: Flavor) -> str:
         _blank_all(chars, _INLINE_CODE, text)
     _blank_all(chars, _AUTOLINK, text)
     _blank_all(chars, _URL, text)
-    _blank_all(chars, _EMAIL, text)
+    for start, end in _email_spans("".join(chars)):
+        blank(chars, start, end)
     _blank_all(chars, _TAG, text)
     return "".join(chars)
+
+
+_EMAIL_CHAR = re.compile(r"[\w.+-]")
+_EMAIL_DOMAIN = re.compile(r"@[\w-]+(?:\.[\w-]+)+\b")
+_BOUNDARY = re.compile(r"\b")
+
+
+def _email_spans(text: str) -> Iterator[tuple[int, int]]:
+    """What `_EMAIL.finditer(text)` finds, from each "@" back to where its name begins:
+    the regex retries every word boundary of a long dotted run ("a.b.c...") to its end."""
+    pos = 0
+    at = text.find("@")
+    while at != -1:
+        domain = _EMAIL_DOMAIN.match(text, at)
+        if domain:
+            start = at
+            while start > pos and _EMAIL_CHAR.match(text, start - 1):
+                start -= 1
+            first = next((q for q in range(start, at) if _BOUNDARY.match(text, q)), None)
+            if first is not None:
+                yield first, domain.end()
+                pos = domain.end()
+        at = text.find("@", max(at + 1, pos))
+
+
+def _latex_math_spans(text: str) -> Iterator[tuple[int, int]]:
+    """What `_LATEX_MATH.finditer(text)` finds, without its rescan to the end of the text
+    from every `\\(` when no `\\)` follows."""
+    pos = 0
+    while True:
+        opening = text.find("\\(", pos)
+        if opening == -1:
+            return
+        closing = text.find("\\)", opening + 3)
+        if closing == -1:
+            return
+        yield opening, closing + 2
+        pos = closing + 2
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
@@ -146,12 +188,18 @@ def _blank_rst_literals(chars: list[str], text: str) -> None:
 def _blank_adoc_blocks(chars: list[str], text: str) -> None:
     """AsciiDoc listing, literal and comment blocks; passthrough blocks keep their text."""
     delimiters = list(_ADOC_BLOCK.finditer(text))
+    # Where each delimiter occurs, so the closing one is found by bisection, not a rescan.
+    where: dict[str, list[int]] = {}
+    for k, d in enumerate(delimiters):
+        where.setdefault(d.group(1), []).append(k)
     i = 0
     while i < len(delimiters) - 1:
         opening = delimiters[i]
-        closing = next((d for d in delimiters[i + 1 :] if d.group(1) == opening.group(1)), None)
-        if closing is None:
+        same = where[opening.group(1)]
+        at = bisect.bisect_right(same, i)
+        if at == len(same):
             break
+        closing = delimiters[same[at]]
         if not opening.group(1).startswith("+"):
             blank(chars, opening.start(), closing.end())
-        i = delimiters.index(closing) + 1
+        i = same[at] + 1
