@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -46,6 +47,14 @@ def stage(paths: list[Path], into: Path) -> Path:
     main = paths[0]
     folder = into / main.stem
     folder.mkdir()
+    if len([p for p in paths if p.suffix != ".bib"]) > 1:
+        # A multi-file project keeps its layout (`\input{sections/intro}`, `../bib`).
+        root = Path(os.path.commonpath([p.parent for p in paths]))
+        for path in paths:
+            target = folder / path.relative_to(root)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, target)
+        return folder / main.relative_to(root)
     for path in paths:
         if path.suffix != ".bib":
             shutil.copy(path, folder / path.name)

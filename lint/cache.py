@@ -48,6 +48,7 @@ class Cache:
                 reads=entry["reads"],
                 listings=entry["listings"],
                 cached=True,
+                bibliographies=entry.get("bibliographies", []),
             )
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -58,6 +59,7 @@ class Cache:
             "content": digest(content),
             "reads": result.reads,
             "listings": result.listings,
+            "bibliographies": result.bibliographies,
             "text": result.text,
             "diagnostics": [_record(d) for d in result.diagnostics],
         }

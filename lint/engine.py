@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import traceback
+from collections.abc import Iterable
 
 from citeaudit import filter as filters
 from citeaudit.config import Settings
@@ -20,15 +21,30 @@ def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnost
         link(doc)
     except Exception as error:  # a linker bug must not cost the other documents' findings
         return [_crash(doc, "the link stage", error)]
+    # Whether a suppression is used can only be known by running the rules it names, so
+    # with SUP001 on they run too (`--select SUP`), and their findings are dropped below.
+    run = _to_run(doc, enabled, rules.keys())
     for code, rule in rules.items():
-        if code not in enabled or code == "SUP001":
+        if code not in run or code == "SUP001":
             continue
         options = {**rule.defaults, **settings.rule_options.get(code, {})}
         try:
             found.extend(rule.check(doc, RuleContext(rule=rule, doc=doc, options=options)))
         except Exception as error:  # one rule's bug must not cost the other findings
             found.append(_crash(doc, f"rule {code}", error))
-    return filters.document(doc, found, settings, enabled, rules.keys())
+    kept = filters.document(doc, found, settings, run, rules.keys())
+    return [d for d in kept if d.code in enabled]
+
+
+def _to_run(doc: Document, enabled: set[str], codes: Iterable[str]) -> set[str]:
+    if "SUP001" not in enabled or not doc.suppressions:
+        return enabled
+    run = set(enabled)
+    for s in doc.suppressions:
+        # A suppression without codes covers the rules that are on by default.
+        named = s.codes or tuple(c for c, r in all_rules().items() if r.default_enabled)
+        run.update(c for c in codes if filters.matches(c, named))
+    return run
 
 
 def _crash(doc: Document, where: str, error: BaseException) -> Diagnostic:

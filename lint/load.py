@@ -41,6 +41,24 @@ def format_for(path: str, text: str | None = None) -> str | None:
     return fmt
 
 
+_LATEX_SNIFF = re.compile(
+    r"\\(?:documentclass|begin\{document\}|(?:no|auto|paren|text|foot)?cite[pt]?\*?(?:\[[^\]]*\])*\{"
+    r"|bibliography\{|addbibresource\{|section\*?\{|usepackage)"
+)
+_PANDOC_SNIFF = re.compile(r"\[[^\[\]\n]*@[\w{][^\[\]\n]*\]|\A---[ \t]*\r?\n|^\[\^[^\]]+\]:", re.M)
+
+
+def sniff_format(text: str) -> str:
+    """The format of text with no telling name (standard input without
+    `--stdin-filename`): LaTeX, Markdown, or plain text."""
+    head = text[:200_000]
+    if len(_LATEX_SNIFF.findall(head)) >= 2:
+        return "latex"
+    if _PANDOC_SNIFF.search(head) or len(_MARKDOWN_SNIFF.findall(head)) >= 2:
+        return "markdown"
+    return "plain"
+
+
 def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Document:
     """Load and parse one manuscript; problems come back as diagnostics on the document."""
     if (fmt or format_for(path)) == "docx":
@@ -57,7 +75,7 @@ def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Docume
     decoded = decode(data)
     if decoded is None:
         return _unreadable(path, "file is binary or not in a text encoding citeaudit can read")
-    fmt = fmt or format_for(path, decoded.text) or "plain"
+    fmt = fmt or format_for(path, decoded.text) or sniff_format(decoded.text)
     doc = parse(path, decoded.text, fmt)
     doc.encoding, doc.bom, doc.original = decoded.encoding, decoded.bom, decoded.original
     if decoded.fallback:

@@ -102,7 +102,7 @@ class Entry:
     fields: dict[str, Field] = field(default_factory=dict)
     authors: tuple[str, ...] = ()
     label_span: Span | None = None
-    kind: str = "text"  # text, bibtex
+    kind: str = "text"  # text, bibtex, csl
     entry_type: str | None = None  # BibTeX type, or a guess such as "book", "article"
     confidence: float = 1.0
     path: str | None = None  # set when the entry lives in another file (a .bib)
@@ -222,6 +222,11 @@ class Document:
     problems: list[Diagnostic] = field(default_factory=list)
     # Bibliography files the document names, resolved to paths.
     bibliographies: list[str] = field(default_factory=list)
+    # Where each of `bibliographies` is named in the text (a `bibliography:` value).
+    bibliography_spans: dict[str, Span] = field(default_factory=dict)
+    # How the bibliography was chosen: "named" by the document, the configured "library",
+    # or "found" beside it (`paper.bib` for `paper.md`, or the folder's only .bib).
+    bibliography_origin: str | None = None
     # False when the adapter met something it could not parse with confidence;
     # fixes are then withheld.
     certain: bool = True

@@ -5,6 +5,7 @@ out is plain, picklable data.
 
 from __future__ import annotations
 
+import os
 import zlib
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ class FileResult:
     reads: dict[str, str] = field(default_factory=dict)
     listings: dict[str, list[str]] = field(default_factory=dict)
     cached: bool = False
+    # The bibliography files the document uses (absolute paths): whether one is a
+    # manuscript's own depends on the other manuscripts of the run (CIT002).
+    bibliographies: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str | None:
@@ -116,4 +120,5 @@ def check_file(task: Task) -> FileResult:
         document=doc if task.keep_document else None,
         reads=log.files,
         listings=log.listings,
+        bibliographies=[os.path.abspath(b) for b in doc.bibliographies],
     )

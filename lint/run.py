@@ -128,6 +128,7 @@ def run(options: Options) -> int:
         return EXIT_ERROR
     results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
     docs = [r.document for r in results if r.document is not None]
+    shared = _shared_bibliographies(results)
     diagnostics = [d for r in results for d in r.diagnostics]
     sources: Mapping[str, str] = Sources(results)
     places = {r.path: r.places for r in results if r.places is not None}
@@ -140,6 +141,7 @@ def run(options: Options) -> int:
         # A Word file's lines are shown as the reader sees its paragraphs.
         sources = {d.path: d.places.display_text() if d.places else d.text for d in docs}
         places = {d.path: d.places for d in docs if d.places is not None}
+    diagnostics = _own_uncited_only(diagnostics, shared, configs)
     try:
         remaining = filters.run(
             diagnostics,
@@ -278,6 +280,37 @@ def _check_all(
     if not (options.no_cache or keep):
         cache_root = options.cache_dir or os.path.join(root, FOLDER)
     return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
+
+
+def _shared_bibliographies(results: list[FileResult]) -> set[str]:
+    """Bibliography files (absolute paths) that more than one manuscript of the run uses."""
+    users: dict[str, set[str]] = {}
+    for result in results:
+        for bib in result.bibliographies:
+            users.setdefault(bib, set()).add(result.path)
+    return {bib for bib, paths in users.items() if len(paths) > 1}
+
+
+def _own_uncited_only(
+    diagnostics: list[Diagnostic], shared: set[str], configs: Configs
+) -> list[Diagnostic]:
+    """CIT002 reports the uncited entries of a manuscript's own bibliography ("own", the
+    default): a bibliography that another manuscript of the run uses too is nobody's own.
+    Documents are checked one at a time, so this is decided here, over the whole run."""
+    if not shared:
+        return diagnostics
+
+    def policy(path: str) -> str:
+        options = configs.for_path(path).rule_options.get("CIT002", {})
+        return str(options.get("uncited-entries", "own"))
+
+    return [
+        d
+        for d in diagnostics
+        if not (
+            d.code == "CIT002" and os.path.abspath(d.path) in shared and policy(d.path) == "own"
+        )
+    ]
 
 
 def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str | None]]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from citeaudit.model import Diagnostic, Document, Fix, Related, Severity, Span
+from citeaudit.model import Diagnostic, Document, Entry, Fix, Related, Severity, Span
 
 if TYPE_CHECKING:
     from citeaudit.link import Links
@@ -124,6 +124,17 @@ def from_parser(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     for problem in doc.problems:
         if problem.code == ctx.rule.code:
             yield problem
+
+
+def printed_entries(doc: Document, ctx: RuleContext) -> list[Entry]:
+    """The entries a rule about entries should judge for this document: all of its own
+    list, and of a bibliography file it uses only those it cites (what BibTeX, biber and
+    pandoc print), or all with `\\nocite{*}`. A master library's other entries are not
+    this manuscript's concern; checking the `.bib` itself judges every entry."""
+    if doc.format == "bibtex" or any("*" in c.targets for c in doc.citations):
+        return list(doc.entries)
+    links = ctx.links
+    return [e for e in doc.entries if e.kind == "text" or not e.path or links.citing(e)]
 
 
 def all_rules() -> dict[str, Rule]:

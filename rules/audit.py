@@ -146,13 +146,23 @@ def _shift_diagnostic(doc: Document, ctx: RuleContext, run: ShiftRun) -> Diagnos
         f"the source the sentence describes: {moves}"
     )
     span = doc.span(first.citation.span.start, last.citation.span.end)
+    # One note per marker the message lists, at the marker, so each can be found.
+    supported = {id(member) for member in run.supported}
     related = []
-    for member in run.supported[:3]:
-        target = _entry_by_label(doc, run.target(member))
-        if target is not None:
-            related.append(
-                _entry_location(ctx, target, f"[{member.label}] fits entry [{target.label}]")
+    for member in run.members:
+        target = run.target(member)
+        why = (
+            f"its sentence fits entry [{target}]"
+            if id(member) in supported
+            else "no evidence either way; renumbered with the run"
+        )
+        related.append(
+            ctx.related(
+                member.citation.span,
+                f"[{member.label}]→[{target}]: {why}",
+                path=member.citation.path,
             )
+        )
     return ctx.diagnostic(
         span,
         message,

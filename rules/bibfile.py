@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
 from citeaudit.model import Diagnostic, Document, Entry
-from citeaudit.rules import RuleContext, from_parser, rule
+from citeaudit.rules import RuleContext, from_parser, printed_entries, rule
 
 
 @rule("BIB001", "bib-syntax-error", "error")
@@ -77,47 +77,112 @@ def duplicate_key(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         )
 
 
-# Required fields per entry type; a tuple means "any one of these".
-_REQUIRED: dict[str, tuple[tuple[str, ...], ...]] = {
-    "article": (("author",), ("title",), ("journal", "journaltitle"), ("year",)),
-    "book": (("author", "editor"), ("title",), ("publisher",), ("year",)),
-    "inbook": (("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), ("year",)),
-    "incollection": (("author",), ("title",), ("booktitle",), ("publisher",), ("year",)),
-    "inproceedings": (("author",), ("title",), ("booktitle",), ("year",)),
-    "conference": (("author",), ("title",), ("booktitle",), ("year",)),
-    "phdthesis": (("author",), ("title",), ("school", "institution"), ("year",)),
-    "mastersthesis": (("author",), ("title",), ("school", "institution"), ("year",)),
-    "thesis": (("author",), ("title",), ("school", "institution"), ("year",)),
-    "techreport": (("author",), ("title",), ("institution",), ("year",)),
-    "report": (("author",), ("title",), ("institution",), ("year",)),
-    "proceedings": (("title",), ("year",)),
-    "unpublished": (("author",), ("title",)),
-    "manual": (("title",),),
+# Required fields per entry type, as the BibTeX documentation (btxdoc, "Entry Types") and
+# the biblatex manual (section 2.1.1) list them. A tuple means "any one of these": the
+# alternatives are the names the other dialect, or biber and pandoc, accept for the same
+# thing (biblatex `date` for `year`, `journaltitle` for `journal`, `institution` for
+# `school`), so an entry written for either is judged fairly.
+_YEAR_F = ("year", "date")
+_JOURNAL = ("journal", "journaltitle")
+_SCHOOL = ("school", "institution")
+_BIBTEX: dict[str, tuple[tuple[str, ...], ...]] = {
+    "article": (("author",), ("title",), _JOURNAL, _YEAR_F),
+    "book": (("author", "editor"), ("title",), ("publisher",), _YEAR_F),
     "booklet": (("title",),),
-    "misc": (("title",), ("url", "howpublished")),
-    "online": (("title",), ("url", "howpublished")),
-    "electronic": (("title",), ("url", "howpublished")),
-    "www": (("title",), ("url", "howpublished")),
+    "inbook": (("author", "editor"), ("title",), ("chapter", "pages"), ("publisher",), _YEAR_F),
+    "incollection": (("author",), ("title",), ("booktitle",), ("publisher",), _YEAR_F),
+    "inproceedings": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "conference": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "manual": (("title",),),
+    "mastersthesis": (("author",), ("title",), _SCHOOL, _YEAR_F),
+    "phdthesis": (("author",), ("title",), _SCHOOL, _YEAR_F),
+    "misc": (),
+    "proceedings": (("title",), _YEAR_F),
+    "techreport": (("author",), ("title",), ("institution",), _YEAR_F),
+    "unpublished": (("author",), ("title",), ("note",)),
 }
+_AUTHOR_OR_EDITOR = ("author", "editor")
+_BIBLATEX: dict[str, tuple[tuple[str, ...], ...]] = {
+    "article": (("author",), ("title",), _JOURNAL, _YEAR_F),
+    # BibTeX takes an editor in place of a book's author; biblatex styles print it so too.
+    "book": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "mvbook": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "inbook": (_AUTHOR_OR_EDITOR, ("title",), ("booktitle",), _YEAR_F),
+    "bookinbook": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "suppbook": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "booklet": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "collection": (("editor",), ("title",), _YEAR_F),
+    "mvcollection": (("editor",), ("title",), _YEAR_F),
+    "incollection": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "suppcollection": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "dataset": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "manual": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "misc": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "software": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F),
+    "online": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F, ("doi", "eprint", "url")),
+    "patent": (("author",), ("title",), ("number",), _YEAR_F),
+    "periodical": (("editor",), ("title",), _YEAR_F),
+    "proceedings": (("title",), _YEAR_F),
+    "mvproceedings": (("title",), _YEAR_F),
+    "inproceedings": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "reference": (("editor",), ("title",), _YEAR_F),
+    "mvreference": (("editor",), ("title",), _YEAR_F),
+    "inreference": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "report": (("author",), ("title",), ("type",), ("institution",), _YEAR_F),
+    "thesis": (("author",), ("title",), ("type",), _SCHOOL, _YEAR_F),
+    "unpublished": (("author",), ("title",), _YEAR_F),
+    # Aliases; the type they imply (`techreport` is a report of type "techreport").
+    "conference": (("author",), ("title",), ("booktitle",), _YEAR_F),
+    "electronic": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F, ("doi", "eprint", "url")),
+    "www": (_AUTHOR_OR_EDITOR, ("title",), _YEAR_F, ("doi", "eprint", "url")),
+    "mastersthesis": (("author",), ("title",), _SCHOOL, _YEAR_F),
+    "phdthesis": (("author",), ("title",), _SCHOOL, _YEAR_F),
+    "techreport": (("author",), ("title",), ("institution",), _YEAR_F),
+}
+# Fields only biblatex knows: an entry that uses one is written for biblatex. Not
+# `location` or `urldate`: ACM and Zotero write those into plain BibTeX exports too.
+_BIBLATEX_FIELDS = frozenset({"date", "journaltitle", "eventdate", "origdate", "maintitle"})
 
 
-def _bib_entries(doc: Document) -> Iterator[Entry]:
-    return (entry for entry in doc.entries if entry.kind == "bibtex")
+def _biblatex_files(doc: Document) -> set[str | None]:
+    """The .bib files written for biblatex: one entry with a biblatex-only type or field
+    (`date`, `journaltitle`, `@online`, `@report` ...) says so for the whole file, as
+    Zotero and Better BibTeX export them. The file alone decides, so the .bib checked on
+    its own and through its manuscript get the same findings."""
+    return {
+        entry.path
+        for entry in doc.entries
+        if entry.kind == "bibtex"
+        and (entry.entry_type not in _BIBTEX or _BIBLATEX_FIELDS & set(entry.fields))
+    }
 
 
-def _missing(entry: Entry) -> list[str]:
-    required = _REQUIRED.get(entry.entry_type or "", ())
-    # The adapter fills `year` from a biblatex `date`, so `date` satisfies `year`.
-    return [" or ".join(names) for names in required if not any(entry.get(n) for n in names)]
+def _bib_entries(doc: Document, ctx: RuleContext | None = None) -> Iterator[Entry]:
+    entries = printed_entries(doc, ctx) if ctx is not None else doc.entries
+    return (entry for entry in entries if entry.kind == "bibtex")
+
+
+def _missing(entry: Entry, biblatex: set[str | None]) -> tuple[str, list[str]]:
+    dialect = "biblatex" if entry.path in biblatex else "bibtex"
+    table = _BIBLATEX if dialect == "biblatex" else _BIBTEX
+    required = table.get(entry.entry_type or "", ())
+    missing = [" or ".join(names) for names in required if not any(entry.get(n) for n in names)]
+    return dialect, missing
 
 
 @rule("BIB003", "missing-field", "warning")
 def missing_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
-    Reports a .bib entry without a field its type requires: an `@article` needs author,
-    title, journal and year; a `@book` author or editor, title, publisher and year; an
-    `@inproceedings` author, title, booktitle and year; `@misc` and `@online` a title and a
-    url or howpublished. A biblatex `date` counts as a year.
+    Reports a .bib entry without a field its type requires, by the type table of the
+    dialect the file is written in: biblatex's when an entry of the file uses a type or
+    field only biblatex knows (`@online`, `@report`, `date`, `journaltitle` ...), else
+    BibTeX's. BibTeX: an `@article` needs author, title, journal and year; a `@book`
+    author or editor, title, publisher and year; `@misc` nothing. biblatex: a `@book`
+    author (or editor), title and year or date; `@online` author or editor, title, date
+    and a url, doi or eprint; `@misc` author or editor, title and date. Either way, the
+    names the other dialect uses for the same thing count: `date` for `year`,
+    `journaltitle` for `journal`, `institution` for `school`. Through a manuscript, only
+    the entries it cites are judged.
 
     ## Why is this bad?
     The formatted reference comes out incomplete (no journal, "n.d."), and a reader cannot
@@ -142,18 +207,50 @@ def missing_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     }
     ```
     """
-    for entry in _bib_entries(doc):
-        missing = _missing(entry)
+    biblatex = _biblatex_files(doc)
+    for entry in _bib_entries(doc, ctx):
+        dialect, missing = _missing(entry, biblatex)
         if not missing:
             continue
         fields = ", ".join(missing)
         noun = "field" if len(missing) == 1 else "fields"
+        table = "biblatex" if dialect == "biblatex" else "BibTeX"
         yield ctx.diagnostic(
             entry.span,
-            f"@{entry.entry_type} `{entry.label}` lacks the required {noun} {fields}",
+            f"@{entry.entry_type} `{entry.label}` lacks the {noun} {fields}, which {table} "
+            f"requires for @{entry.entry_type}",
             context=f"{entry.label}: {fields}",
             path=entry.path,
         )
+
+
+@rule("BIB005", "duplicate-field", "warning")
+def duplicate_field(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports a field set twice inside one entry (`year = 2000, year = 2001`, or `Title` and
+    `title`: BibTeX field names ignore case).
+
+    ## Why is this bad?
+    BibTeX uses the first value and ignores the other with a warning in its log, so an
+    edit made to the second copy never reaches the reference list.
+
+    ## Example
+    ```bibtex
+    @article{smith2020, title = {Streets}, year = 2020, year = 2021}
+    ```
+
+    Use instead:
+    ```bibtex
+    @article{smith2020, title = {Streets}, year = 2021}
+    ```
+    Through a manuscript, only the entries it cites are judged.
+    """
+    printed = [e for e in _bib_entries(doc, ctx)]
+    for found in from_parser(doc, ctx):
+        if doc.format == "bibtex" or any(
+            e.path == found.path and e.span.start <= found.span.start < e.span.end for e in printed
+        ):
+            yield found
 
 
 _TITLE_THRESHOLD = 95
@@ -235,8 +332,12 @@ def duplicate_entry(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         for j in by_surname[names[0]] if names else ():
             if j != i:
                 pairs.add((min(i, j), max(i, j)))
+    # A pair matters when this manuscript prints at least one of the two.
+    printed = {id(entry) for entry in _bib_entries(doc, ctx)}
     for j, i in sorted(pairs, key=lambda pair: (pair[1], pair[0])):
         entry, other = entries[i], entries[j]
+        if id(entry) not in printed and id(other) not in printed:
+            continue
         if entry.label == other.label:
             continue  # the same key twice is BIB002's finding
         if _numbering(titles[i]) != _numbering(titles[j]):

@@ -51,22 +51,45 @@ def undefined_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
 
 
 def _bib_names(doc: Document) -> str:
-    names = sorted({os.path.basename(e.path) for e in doc.entries if e.path})
-    return ", ".join(names) if names else "the bibliography"
+    names = sorted({os.path.basename(e.path) for e in doc.entries if e.path and e.path != doc.path})
+    if any(e.path == doc.path for e in doc.entries):
+        names.append("the references of its metadata")
+    if any(e.kind == "bibitem" for e in doc.entries):
+        names.append("the document's thebibliography")
+    shown = ", ".join(names) if names else "the bibliography"
+    if doc.bibliography_origin == "found":
+        # Say which file was used when the manuscript named none.
+        shown += " (found beside the manuscript, which names none)"
+    return shown
 
 
-@rule("CIT002", "unused-reference", "warning")
+@rule(
+    "CIT002",
+    "unused-reference",
+    "warning",
+    options={"uncited-entries": {"enum": ["own", "always", "never"]}},
+    defaults={"uncited-entries": "own"},
+)
 def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an entry of the manuscript's own reference list that no citation points to.
-    `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry. Entries of a
-    shared `.bib` file are not reported: BibTeX and Pandoc print only what is cited. In a
-    Chicago notes document, an entry of its bibliography that no note cites and that the
-    text neither names nor links to.
+    `\\nocite{*}` and Pandoc's `nocite: '@*'` count as citing every entry, and keys named
+    by `nocite` count as cited.
+
+    For a bibliography file (.bib, CSL-JSON, CSL-YAML) the `uncited-entries` option sets
+    the policy: `"own"` (the default) reports uncited entries only when the file belongs
+    to the manuscript: the manuscript names it (or it sits beside it as `paper.bib`), no
+    other manuscript of the same run uses it, and most of its entries are cited (a file of
+    which most entries go uncited is a master library). `"always"` reports them for every
+    bibliography; `"never"` for none. A LaTeX section file that takes its bibliography
+    from its main file is never the owner. Numbered lists are always the manuscript's own.
+    In a Chicago notes document, an entry of its bibliography that no note cites and that
+    the text neither names nor links to.
 
     ## Why is this bad?
     A listed but uncited source is either padding or, more often, a sign that the
-    numbering drifted and a marker points somewhere else.
+    numbering drifted and a marker points somewhere else. In a paper's own `.bib`, an
+    uncited entry is usually a citation that was deleted or never written.
 
     ## Example
     ```markdown
@@ -84,6 +107,9 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     works that were read but not cited; there an entry is reported only when a citation
     that resolves to nothing comes close to it (`(Foucault, 1974)` and Foucault 1988).
     """
+    if doc.list_style == "bibtex":
+        yield from _uncited_bibliography(doc, ctx)
+        return
     if doc.list_style == "unnumbered":
         from citeaudit.rules.notes import unused_by_notes
 
@@ -123,6 +149,45 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield ctx.diagnostic(span, message, context=entry.raw[:80])
 
 
+# Under "own", a file with more uncited entries than this, and more uncited than cited,
+# is a master library that the manuscript draws on, not its own list.
+_MASTER_UNCITED = 5
+
+
+def _uncited_bibliography(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    policy = ctx.options["uncited-entries"]
+    if policy == "never" or any("*" in c.targets for c in doc.citations):
+        return
+    if policy == "own" and (
+        doc.bibliography_origin not in ("named", "found")
+        or (doc.format == "latex" and "\\begin{document}" not in doc.text)
+    ):
+        return
+    links = ctx.links
+    if not any(found.entry is not None for found in links.links):
+        return  # nothing resolved: the citations are elsewhere, or not checked at all
+    by_file: dict[str, list[Entry]] = {}
+    for entry in doc.entries:
+        if entry.path and entry.kind in ("bibtex", "csl") and entry.label:
+            by_file.setdefault(entry.path, []).append(entry)
+    # Whether another manuscript of the run uses the same file is decided over the whole
+    # run (`citeaudit.run`), which drops these findings for a shared file under "own".
+    for path, entries in by_file.items():
+        uncited = [e for e in entries if not links.citing(e)]
+        if policy == "own" and (
+            len(uncited) > _MASTER_UNCITED and len(uncited) > len(entries) - len(uncited)
+        ):
+            continue
+        name = os.path.basename(path) if path != doc.path else "its metadata's references"
+        for entry in uncited:
+            yield ctx.diagnostic(
+                entry.label_span or entry.span,
+                f"entry `{entry.label}` of {name} is never cited in {os.path.basename(doc.path)}",
+                context=entry.label or "",
+                path=entry.path,
+            )
+
+
 def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     links = ctx.links
     linked = [found for found in links.of_style("author-date") if found.entry is not None]
@@ -135,13 +200,24 @@ def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     mentioned = _words(_notes_text(doc))
     if mla:
         mentioned |= _words(_body_text(doc))
+    # Author-date prose that names and quotes an author without a year ("historian James
+    # Axtell states, ...") uses the entry: the missing year is the defect, not the entry.
+    # Names inside citations do not count ("(Stueck 2002a)" does not cite Stueck 2002b),
+    # nor does a title named in passing.
+    prose_names = set() if mla else _words(_outside_citations(doc, _body_text(doc)))
     near: dict[int, Link] = {}
     for found in links.unresolved():
         for entry in found.near[:1]:
             near.setdefault(id(entry), found)
     consulted = _consulted_list(doc)
     for entry in doc.entries:
-        if links.citing(entry) or entry.path is not None or _named(entry, mentioned):
+        if links.citing(entry) or entry.path is not None:
+            continue
+        # A named entry is used, unless a citation that fails comes close to it: then the
+        # finding says which one probably meant it.
+        if _named(entry, mentioned) or (
+            id(entry) not in near and _author_named(entry, prose_names)
+        ):
             continue
         if consulted and id(entry) not in near:
             continue
@@ -199,6 +275,22 @@ def _named(entry: Entry, mentioned: set[str]) -> bool:
         found = set(words(entry.raw))
         return len(found) >= 2 and found <= mentioned
     return False
+
+
+def _author_named(entry: Entry, mentioned: set[str]) -> bool:
+    """The first author's family name; for a work without an author, which a list
+    alphabetises by title (`"Bancroft Prize." *Wikipedia*`), its title."""
+    names = family_names(entry.authors[:1]) if entry.authors else set(words(entry.title or ""))
+    return bool(names) and names <= mentioned
+
+
+def _outside_citations(doc: Document, text: str) -> str:
+    chars = list(text)
+    for citation in doc.citations:
+        if citation.path is None:
+            for i in range(citation.span.start, min(citation.span.end, len(chars))):
+                chars[i] = " "
+    return "".join(chars)
 
 
 def _notes_text(doc: Document) -> str:
@@ -328,6 +420,67 @@ def _listed_names(doc: Document) -> set[str]:
     return {
         part.strip(",.").casefold() for e in doc.entries for a in e.authors for part in a.split()
     }
+
+
+@rule("CIT010", "unchecked-citations", "warning")
+def unchecked_citations(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports, on the first key citation (`[@key]`, `@key`, `\\cite{key}`), how many key
+    citations could not be checked because there is no bibliography to check them
+    against: the manuscript names none, none sits beside it (`paper.bib` for `paper.md`,
+    or the only `.bib` in its folder; Markdown only, as LaTeX always names its own), it
+    has no `thebibliography` list, no `library` is configured, or the file it names does
+    not exist.
+
+    ## Why is this bad?
+    "All checks passed" would be a lie: none of these citations was looked up, so a
+    misspelt key or a missing entry would go unnoticed until the document is built.
+
+    ## Example
+    ```markdown
+    ---
+    title: Streets and memory
+    ---
+    Street names changed after 2007 [@villamil2021].
+    ```
+    Name the bibliography in the front matter (`bibliography: refs.bib`), or in LaTeX with
+    `\\bibliography{refs}` or `\\addbibresource{refs.bib}`, or set `library` in
+    citeaudit.toml.
+    """
+    unchecked = [found for found in ctx.links.unchecked() if found.citation.style == "key"]
+    citations = list(dict.fromkeys(found.citation for found in unchecked))
+    if not citations:
+        return
+    first = citations[0]
+    count = len(citations)
+    noun = "key citation" if count == 1 else "key citations"
+    missing = [p for p in doc.bibliographies if not os.path.lexists(p)]
+    if missing:
+        shown = ", ".join(os.path.basename(p) for p in missing)
+        reason = f"the bibliography it names ({shown}) does not exist"
+    elif doc.bibliographies:
+        shown = ", ".join(os.path.basename(p) for p in doc.bibliographies)
+        bibs = {os.path.abspath(p) for p in doc.bibliographies}
+        if any(os.path.abspath(d.path) in bibs for d in doc.problems):
+            reason = f"no entry could be read from {shown} (see its BIB001 or IO001 findings)"
+        else:
+            reason = f"{shown} holds no entries"
+    elif doc.format == "latex":
+        reason = (
+            "no bibliography is named: add `\\bibliography{refs}` or "
+            "`\\addbibresource{refs.bib}`, or set `library` in citeaudit.toml"
+        )
+    else:
+        reason = (
+            "no bibliography is named or found: add `bibliography: refs.bib` to the front "
+            "matter, put `refs.bib` beside the manuscript, or set `library` in citeaudit.toml"
+        )
+    yield ctx.diagnostic(
+        first.span,
+        f"{count} {noun} could not be checked: {reason}",
+        context=f"{count} unchecked",
+        path=first.path,
+    )
 
 
 def _names_listed_author(listed: set[str], citation: Citation) -> bool:

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 
 from citeaudit.link import Link
+from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry, NoteRef, Span
 from citeaudit.normalize import family_names, words
 from citeaudit.rules import RuleContext, rule
@@ -345,7 +346,7 @@ def unused_by_notes(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
             continue
         yield ctx.diagnostic(
             entry.span,
-            f"entry {entry.raw[:40]}… is cited in no note",
+            f"entry {label_text(entry)} is cited in no note",
             context=entry.raw[:80],
             path=entry.path,
         )

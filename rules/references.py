@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, key, surnames
-from citeaudit.rules import RuleContext, rule
+from citeaudit.rules import RuleContext, printed_entries, rule
 
 # Events whose start bounds the date of any work about them.
 EVENTS: dict[str, int] = {
@@ -367,7 +367,7 @@ def implausible_date(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     The Korean War began in 1950; the book appeared in 2002.
     """
     this_year = datetime.date.today().year
-    for entry in doc.entries:
+    for entry in printed_entries(doc, ctx):
         year_text = entry.year
         if not year_text or not year_text[:4].isdigit():
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import bisect
 import datetime
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Iterator
@@ -13,7 +14,7 @@ from urllib.parse import SplitResult, urlsplit
 from citeaudit.linking import describe, label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import family_names, fold
-from citeaudit.rules import RuleContext, rule
+from citeaudit.rules import RuleContext, printed_entries, rule
 
 
 def _describe(entry: Entry) -> str:
@@ -259,7 +260,9 @@ def tertiary_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     question-and-answer site, or that names Wikipedia or Britannica. The list is the
     `domains` option (a default of about thirty sites: Wikipedia, Britannica,
     history.com, Alpha History, SparkNotes, Course Hero, UK Essays, Quora ...);
-    `extend-domains` adds to it. A domain matches itself and its subdomains.
+    `extend-domains` adds to it. A domain matches itself and its subdomains. An image
+    credit (a link to a picture's media page, such as Wikipedia's `#/media/File:...`, or an
+    entry that gives the picture's licence) is not a source of facts and is left alone.
 
     ## Why is this bad?
     Tertiary sources summarise other work, change without notice and are not accepted as
@@ -275,9 +278,9 @@ def tertiary_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     domains = [
         d.casefold().lstrip(".") for d in (*ctx.options["domains"], *ctx.options["extend-domains"])
     ]
-    for entry in doc.entries:
+    for entry in printed_entries(doc, ctx):
         site = _tertiary(entry, domains)
-        if site:
+        if site and not _image_credit(entry):
             yield ctx.diagnostic(
                 entry.label_span or entry.span,
                 f"entry {label_text(entry)} is a tertiary source ({site}); cite the work or "
@@ -285,6 +288,19 @@ def tertiary_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
                 context=entry.raw[:80],
                 path=entry.path,
             )
+
+
+# A picture's credit, not a source of facts: a link to a media file (Wikipedia's
+# `#/media/File:...`, Wikimedia Commons, an image file) or an open-content licence.
+_IMAGE_CREDIT = re.compile(
+    r"(?:/media/|[/:]File:|upload\.wikimedia\.org|\.(?:jpe?g|png|gif|tiff?|svg|webp)\b)"
+    r"|creativecommons\.org/licenses|\bCC[ -]BY\b|\bpublic domain\b|\b(?:photo(?:graph)?|image) (?:by|credit|courtesy)\b",
+    re.I,
+)
+
+
+def _image_credit(entry: Entry) -> bool:
+    return bool(_IMAGE_CREDIT.search(entry.raw))
 
 
 def _tertiary(entry: Entry, domains: list[str]) -> str | None:
@@ -350,6 +366,7 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
     minimum = int(ctx.options["min-words"])
     notes_style = bool(doc.note_refs) and all(c.style == "note" for c in doc.citations)
+    earlier: list[str] = []
     for start, end in paragraph_bounds(text):
         for q_start, q_end in _quotations(text, start, end):
             quoted = text[q_start + 1 : q_end - 1]
@@ -357,11 +374,17 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
                 text, q_start, quoted
             ):
                 continue
+            repeated = _repeats(quoted, earlier)
+            earlier.append(quoted)
+            if repeated:
+                continue
             limit = _next_sentence_end(sentences, q_end)
             if notes_style:
                 # Chicago notes: one note at the end of a paragraph covers it.
                 limit = max(limit, end)
-            if _cited(text, markers, q_start, limit):
+            # The citation may sit anywhere in the quotation's sentence: before it too.
+            opens = max([a for a, _ in sentences if a <= q_start] or [start])
+            if _cited(text, markers, max(opens, start), limit) or _linked(doc, opens, limit):
                 continue
             yield ctx.diagnostic(
                 doc.span(q_start, q_end),
@@ -403,14 +426,22 @@ def _next_sentence_end(sentences: list[tuple[int, int]], offset: int) -> int:
     return following[0] if following else offset
 
 
-# "(247)", "(p. 12)", and author-page or author-date parentheticals: "(Lemon, 188)".
+# "(247)", "(p. 12)", author-page, author-only and author-date parentheticals ("(Lemon,
+# 188)", "(Heller)", "(Popkin, Jeremy. 2016. 144)"), a title and page ("(*Gender* v)"),
+# and a pointer to a figure ("(see figure 6)").
 _PAGE_REFERENCE = re.compile(
     r"\(\s*(?:p{1,2}\.\s*)?[\divxlc]+(?:\s*[-–]\s*[\divxlc]+)?\s*\)"
     r"|\((?=[^()]{0,80}\d)[^()]{0,80}[A-Z][^()]{0,80}\)"
+    r"|\((?:see |cf\. )?[*_]?[A-Z][^()\n]{0,120}\)"
+    r"|\((?:see |cf\. )?(?:fig(?:ure)?|table|plate)\.?\s*\d+[^()]{0,20}\)",
 )
-# Words before a quotation that make it an example or a name, not someone's words.
+# A Markdown link or a bare URL in the sentence: on the web, a link is the citation.
+_LINKED = re.compile(r"\]\((?:https?:|www\.)|<https?://|\bhttps?://\S")
+# Words before a quotation that make it an example, a name, or the writer's own words
+# ("I will ask, "..."").
 _NOT_SPEECH = re.compile(
-    r"(?:\blike|\bsuch as|e\.g\.,?|\bcalled|\btermed|\bknown as|\bdubbed|\bso-called|=)\s*$",
+    r"(?:\blike|\bsuch as|e\.g\.,?|\bcalled|\btermed|\bknown as|\bdubbed|\bso-called|="
+    r"|\b(?:I|we)\b(?:\s+\w+){0,2}\s+(?:ask|say|write|call|wonder|answer)(?:ed)?\s*[,:]?)\s*$",
     re.I,
 )
 
@@ -418,7 +449,7 @@ _NOT_SPEECH = re.compile(
 def _not_quotation(text: str, start: int, quoted: str) -> bool:
     """A title in quotation marks (most words capitalised), an HTML or template attribute,
     or an example ("a script that says something like "...")."""
-    if _NOT_SPEECH.search(text[max(0, start - 25) : start]):
+    if _NOT_SPEECH.search(text[max(0, start - 40) : start]):
         return True
     long_words = [w for w in re.findall(r"[^\W\d_]+", quoted) if len(w) > 3]
     capitalised = sum(1 for w in long_words if w[0].isupper())
@@ -428,16 +459,37 @@ def _not_quotation(text: str, start: int, quoted: str) -> bool:
 def _cited(text: str, markers: list[int], start: int, limit: int) -> bool:
     if any(start <= m <= limit for m in markers):
         return True
-    # A quotation's sentence may open before it ("X said: "...""), so look back too.
-    return bool(_PAGE_REFERENCE.search(text, start, max(start, limit)))
+    # A parenthetical that opens before the limit counts even if a full stop inside it
+    # ("(Popkin, Jeremy. 2016. 144)") made the sentence end early.
+    return any(
+        m.start() <= limit
+        for m in _PAGE_REFERENCE.finditer(text, start, min(len(text), max(start, limit) + 150))
+    )
+
+
+def _linked(doc: Document, start: int, limit: int) -> bool:
+    return bool(_LINKED.search(doc.text, start, max(start, limit)))
+
+
+def _repeats(quoted: str, earlier: list[str]) -> bool:
+    """A quotation that echoes an earlier one ("makers of modernism" turned into "makers
+    of Victorianism") plays on words already quoted and attributed."""
+    if not earlier:
+        return False
+    from rapidfuzz import fuzz
+
+    folded = fold(quoted)
+    return any(fuzz.ratio(folded, fold(other)) >= 80 for other in earlier)
 
 
 @rule("REF005", "inconsistent-author-name", "info")
 def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
     Reports an author whose name is written in different forms in different entries:
-    an initial in one and the full given name in another (`Jun N.` and `Jun, Niu`), or
-    the parts in another order. Entries that share a surname but whose given names
+    an initial in one and the full given name in another (`Jun N.` and `Jun, Niu`).
+    The same parts in another order are reported only between two first authors: MLA
+    and Chicago lists invert the first author's name only ("Goodwin, Jonathan" but
+    "Laudun, John, and Jonathan Goodwin"), and BibTeX reads both orders as one name. Entries that share a surname but whose given names
     disagree (`Kim, A.` and `Kim, Y.`) are different people and are not reported; a
     difference of punctuation alone is not reported either.
 
@@ -453,7 +505,7 @@ def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagno
     Write the name one way throughout.
     """
     forms: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
-    for entry in doc.entries:
+    for entry in printed_entries(doc, ctx):
         for author in entry.authors:
             parts = _name_parts(author)
             if len(parts) >= 2:
@@ -494,9 +546,13 @@ def _author_pair(
     # ('Doyle, Michael W' is not 'Ward, Michael D').
     if family_names((author_a,)) != family_names((author_b,)):
         return
-    # BibTeX reads 'Julia Silge' and 'Silge, Julia' as one name.
-    both_bib = entry_a.kind == entry_b.kind == "bibtex"
-    if both_bib and sorted(parts_a) == sorted(parts_b):
+    # The same parts in another order is no inconsistency: BibTeX reads 'Julia Silge' and
+    # 'Silge, Julia' as one name, and MLA and Chicago lists invert the first author only
+    # ('Goodwin, Jonathan' but 'and Jonathan Goodwin').
+    if sorted(parts_a) == sorted(parts_b) and (
+        entry_a.kind == entry_b.kind == "bibtex"
+        or not (_first_inverted(entry_a, author_a) and _first_inverted(entry_b, author_b))
+    ):
         return
     reported.add((pair[0], pair[1]))
     yield ctx.diagnostic(
@@ -507,6 +563,12 @@ def _author_pair(
         context=f"{author_a} | {author_b}",
         path=entry_b.path,
     )
+
+
+def _first_inverted(entry: Entry, author: str) -> bool:
+    """The entry's first author, whom MLA and Chicago lists write family name first: two
+    first authors must agree on the order; a later author is written given name first."""
+    return bool(entry.authors) and entry.authors[0] == author
 
 
 def _name_parts(author: str) -> tuple[str, ...]:
@@ -569,7 +631,7 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     wanted = policy == "always" or (
         policy == "when-used" and any(_accessed(e) for e in doc.entries)
     )
-    for entry in doc.entries:
+    for entry in printed_entries(doc, ctx):
         urls = _urls(entry)
         if not urls:
             continue
@@ -585,7 +647,7 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         elif wanted and _web_only(entry) and not _accessed(entry):
             yield ctx.diagnostic(
                 where,
-                f"entry {label_text(entry)} is a web source without an access date",
+                f"entry {label_text(entry)} is an undated web page without an access date",
                 context=entry.raw[:80],
                 path=entry.path,
             )
@@ -609,7 +671,20 @@ def _names_itself(entry: Entry, url: str) -> bool:
     title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
     labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
     names = [re.sub(r"[\W_]+", "", label) for label in labels]
-    return any(name in title or (len(title) >= 4 and title in name) for name in names)
+    if any(name in title or (len(title) >= 4 and title in name) for name in names):
+        return True
+    # An online book or project at its own domain: two title words run together in the
+    # host name (tidytextmining.com for "Text Mining with R").
+    words = [w for w in re.findall(r"[^\W\d_]+", fold(entry.title or "")) if len(w) >= 3]
+    if any(a + b in name for a, b in itertools.pairwise(words) for name in names):
+        return True
+    # An entry that is nothing but names and their sites ("Numpy: http://www.numpy.org/").
+    parts = {
+        p for u in _urls(entry) for p in re.split(r"[\W_]+", _host(u).casefold()) if len(p) >= 3
+    }
+    rest = _URL.sub(" ", re.sub(r"^\W*\[?\w+\]?\W*", "", entry.raw))
+    said = re.findall(r"[^\W\d_]+", fold(rest))
+    return bool(said) and all(word in parts for word in said)
 
 
 def _home_page(url: str) -> bool:
@@ -637,12 +712,82 @@ def _host(url: str) -> str:
         return ""
 
 
+# Entry types (BibTeX's, and the guesses of the entry parser) that are publications, not
+# web pages: a journal article or a book with a URL is still an article or a book.
+_PUBLICATION_TYPES = frozenset(
+    {
+        "article",
+        "book",
+        "chapter",
+        "inbook",
+        "incollection",
+        "inproceedings",
+        "conference",
+        "proceedings",
+        "thesis",
+        "phdthesis",
+        "mastersthesis",
+        "report",
+        "techreport",
+        "manual",
+        "software",
+        "dataset",
+        "dataset/software",
+        "archival",
+        "newspaper",
+        "inreference",
+        "unpublished",
+    }
+)
+# Links that are stable by design: DOIs, handles, JSTOR, library databases and proxies,
+# institutional repositories, archives, preprint servers, package archives, and the
+# article pages of journals.
+_STABLE_URL = re.compile(
+    r"doi\.org/|\bdoi:|jstor\.org/stable|ebscohost|libproxy|ezproxy|handle\.net|\bhdl\."
+    r"|digitalrepository|digitalcommons|/bitstream/|proquest\.com|muse\.jhu\.edu|archive\.org"
+    r"|arxiv\.org|ssrn\.com|cran\.r-project\.org|pypi\.org|zenodo\.org"
+    r"|/articles?/|/journals?/|/dhq/vol/",
+    re.I,
+)
+# A journal's volume and issue: "26 (1): 1", "3.2 (2009)", "vol. 12".
+_VOLUME = re.compile(r"\b\d+\s*\(\d+(?:/\d+)?\)\s*:|\b\d+\.\d+\s*\(\d{4}\)|\bvol\.\s*\d", re.I)
+_MONTH = (
+    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
+    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
+)
+# A date finer than a year: a dated post or article needs no access date (Chicago 14.12).
+_DATED = re.compile(
+    rf"\b{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}\.?\s+\d{{4}}\b"
+    r"|\b\d{4}-\d{2}-\d{2}\b"
+)
+_ACCESS_PHRASE = re.compile(
+    rf"\b(?:accessed|retrieved|viewed|consulted)\b[^.;]*?(?:{_MONTH}[^.;]*?\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
+    re.I,
+)
+
+
 def _web_only(entry: Entry) -> bool:
-    """A URL is its only locator: no DOI or publisher, and no journal (a container with
-    a volume or issue number); a container without numbers is the web site's name."""
+    """A web page, whose text may change: not a publication (an article, a book, a report,
+    software), not behind a stable link, and not dated more finely than by year."""
     if any(entry.get(name) for name in ("doi", "publisher", "journal")):
         return False
-    return not re.search(r"\d", entry.get("container") or "")
+    if re.search(r"\d", entry.get("container") or ""):
+        return False
+    if entry.entry_type in _PUBLICATION_TYPES:
+        return False
+    if any(_STABLE_URL.search(url) for url in _urls(entry)) or _VOLUME.search(entry.raw):
+        return False
+    dated = entry.get("date") or _ACCESS_PHRASE.sub(" ", entry.raw)
+    if _DATED.search(dated):
+        return False
+    # A dated PDF is a fixed document (a report), not a page that changes.
+    pdf = any(_pdf(u) for u in _urls(entry))
+    return not (pdf and entry.year)
+
+
+def _pdf(url: str) -> bool:
+    parts = _split(url)
+    return parts is not None and parts.path.lower().endswith(".pdf")
 
 
 def _accessed(entry: Entry) -> bool:

@@ -38,9 +38,6 @@ def test_a_section_checked_alone_reads_includes_from_the_main_folder() -> None:
     assert [r["message"] for r in records if r["code"] == "IO001"] == []
 
 
-@pytest.mark.xfail(
-    strict=True, reason="suppression comments are read inside code, and --fix removes them"
-)
 def test_a_suppression_shown_as_code_is_not_a_suppression(tmp_path: Path) -> None:
     text = (
         "Write `<!-- citeaudit: ignore CIT001 -->` before the line [1].\n\n"

@@ -199,12 +199,16 @@ class _Layout:
     accepts silently by gluing the second field into the first one's value.
     """
 
-    __slots__ = ("key", "missing_commas", "values")
+    __slots__ = ("_names", "key", "missing_commas", "repeated", "values")
 
     def __init__(self, raw: str) -> None:
         self.key: tuple[int, int] | None = None
         self.values: dict[str, tuple[int, int]] = {}
         self.missing_commas: list[int] = []
+        # A field set again (names compare without case, as BibTeX's do):
+        # (name as written the second time, offsets of both names).
+        self.repeated: list[tuple[str, tuple[int, int], tuple[int, int]]] = []
+        self._names: dict[str, tuple[int, int]] = {}
         head = _HEAD.match(raw)
         if head:
             self._scan(raw, head)
@@ -229,14 +233,25 @@ class _Layout:
             closer = "}" if raw[start] == "{" else '"'
             if raw[start] in '{"' and _balanced_end(raw, start, closer) == end:
                 inner = (start + 1, end - 1)
-            self.values.setdefault(name.group("name").lower(), inner)
+            written = name.group("name")
+            where = (name.start("name"), name.end("name"))
+            if written.lower() in self._names:
+                self.repeated.append((written, self._names[written.lower()], where))
+            else:
+                self._names[written.lower()] = where
+            self.values.setdefault(written.lower(), inner)
             pos = end
 
 
 # ---------------------------------------------------------------------------------------
 # Parsing
 
-_CODE_NAMES = {"BIB001": "bib-syntax-error", "BIB002": "duplicate-key", "IO001": "unreadable-file"}
+_CODE_NAMES = {
+    "BIB001": "bib-syntax-error",
+    "BIB002": "duplicate-key",
+    "BIB005": "duplicate-field",
+    "IO001": "unreadable-file",
+}
 # Fields copied verbatim: markup conversion would damage them.
 _VERBATIM = frozenset({"url", "doi", "file", "eprint", "isbn", "issn", "urldate", "date"})
 _YEAR = re.compile(r"\b(\d{4})\b")
@@ -338,6 +353,7 @@ def _convert(
             problems.append(_diagnostic(path, head, "BIB001", message, "no-key"))
             continue
         layout = _Layout(text[where.start : where.end])
+        problems.extend(_repeated_fields(block.key, index, path, where, layout))
         repaired = None
         if layout.missing_commas:
             problems.extend(_missing_commas(block, text, index, path, where, layout))
@@ -351,7 +367,8 @@ def _convert(
             block.ignore_error_block, model.Entry
         ):
             entry = block.ignore_error_block
-            problems.append(_repeated_fields(entry, text, index, path, where))
+            layout = _Layout(text[where.start : where.end])
+            problems.extend(_repeated_fields(entry.key, index, path, where, layout))
             entries.append((where.start, _entry(entry, text, index, path)))
         else:
             problems.append(_syntax(block, text, index, path, where))
@@ -458,12 +475,33 @@ def _reparse_with_commas(raw: str, layout: _Layout) -> Any | None:
 
 
 def _repeated_fields(
-    entry: Any, text: str, index: LineIndex, path: str, where: _Located
-) -> Diagnostic:
-    keys = [bib_field.key for bib_field in entry.fields]
-    names = ", ".join(f"`{name}`" for name in sorted({k for k in keys if keys.count(k) > 1}))
-    message = f"entry `{entry.key}` sets {names} more than once; BibTeX keeps the first"
-    return _diagnostic(path, _head_span(text, index, where.start), "BIB001", message, entry.key)
+    key: str, index: LineIndex, path: str, where: _Located, layout: _Layout
+) -> list[Diagnostic]:
+    found = []
+    for written, first, again in layout.repeated:
+        first_span = index.span(where.start + first[0], where.start + first[1])
+        span = index.span(where.start + again[0], where.start + again[1])
+        lines = (
+            f"line {span.line}"
+            if first_span.line == span.line
+            else f"lines {first_span.line} and {span.line}"
+        )
+        message = (
+            f"entry `{key}` sets `{written.lower()}` twice ({lines}); BibTeX uses the first "
+            "and ignores the other"
+        )
+        found.append(
+            _diagnostic(
+                path,
+                span,
+                "BIB005",
+                message,
+                f"{key}: {written.lower()}",
+                severity="warning",
+                related=(Related(path, first_span, f"`{written.lower()}` first set here"),),
+            )
+        )
+    return found
 
 
 def _syntax(block: Any, text: str, index: LineIndex, path: str, where: _Located) -> Diagnostic:

@@ -10,27 +10,33 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterator
 
+from citeaudit.frontmatter import Value, read_metadata
 from citeaudit.model import Citation, LineIndex, Span
 
 __all__ = ["find_pandoc_citations", "front_matter_bibliographies", "front_matter_nocite"]
 
-# Pandoc's key grammar: starts with a letter, digit or `_`; internal punctuation
-# :.#$%&-+?<>~/ is allowed only when a word character follows, so `@Smith2019.` ends
-# before the full stop. `@{...}` takes anything but braces.
-_KEY = r"(?:\{(?P<braced>[^{}\n]+)\}|(?P<plain>\w(?:\w|[:.#$%&\-+?<>~/]+(?=\w))*))"
+# Pandoc's key grammar (`simpleCiteIdentifier`): a letter, digit or `_`, then word
+# characters and single internal punctuation marks :.#$%&-+?<>~/ each followed by a word
+# character (or `:` and `/` followed by `/`, for URLs). So `@Smith2019.` ends before the
+# full stop and `@petrie1899---and` is the key `petrie1899` followed by an em dash.
+# `@{...}` takes anything but braces and spaces.
+_KEY = (
+    r"(?:\{(?P<braced>[^{}\s]+)\}"
+    r"|(?P<plain>\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*))"
+)
 _KEY_IN_SEGMENT = re.compile(
     r"(?:^|(?<=\s))(?P<suppress>-)?@" + _KEY,
 )
 # A bracket with at most one level of nested brackets inside (for `[see [1] @a]`).
 _BRACKET = re.compile(r"\[(?P<body>[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]")
-# An in-text citation: `@` not glued to a word (e-mail), not escaped (`\@handle`).
-_BARE = re.compile(r"(?<![\w\\@])@" + _KEY)
+# An in-text citation: `@` not glued to a word or a full stop (e-mail), not escaped
+# (`\@handle`); pandoc's `notAfterString`.
+_BARE = re.compile(r"(?<![^\W_])(?<![.\\@])@" + _KEY)
 # `@key [p. 33]`: a locator in brackets right after an in-text citation.
 _TRAILING_LOCATOR = re.compile(r"[ \t]?\[(?P<loc>[^\[\]@\n]+)\](?![(\[{:])")
 # pandoc-crossref and bookdown references look like keys but are not citations.
 _CROSSREF = re.compile(r"(?:fig|tbl|sec|eq|lst|thm|lem|def|tab|app):", re.IGNORECASE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-_KEY_PUNCTUATION = re.compile(r"[:.#$%&\-+?<>~/]+")
 
 
 def _key_of(match: re.Match[str]) -> tuple[str, int, int]:
@@ -123,30 +129,22 @@ def _bracketed(
             yield citation, bracket.span()
 
 
-def _known_or_prefix(key: str, known_keys: Collection[str]) -> bool:
-    """Whether a bare `@key` is meant as a citation when the bibliography is known.
-
-    Pandoc reads `@petrie1899---and` as the key `petrie1899---and`: that is still a
-    citation (to an undefined key, which is worth reporting) when a known key is a prefix
-    ending at internal punctuation.
-    """
-    if key in known_keys:
-        return True
-    return any(key[: cut.start()] in known_keys for cut in _KEY_PUNCTUATION.finditer(key))
-
-
 def find_pandoc_citations(
     prose: str,
     text: str,
     index: LineIndex,
     known_keys: Collection[str] | None = None,
+    *,
+    bare: bool = True,
 ) -> list[Citation]:
     """Pandoc citations in `prose` (a blanked copy of `text` with the same offsets).
 
-    Bracketed citations `[see @a, p. 3; -@b]` always count. A bare `@word` in running text
-    counts only when `known_keys` is None or names it, because in prose it may as well be a
-    social-media handle; e-mail addresses and escaped `\\@` never count, nor do
-    pandoc-crossref labels such as `@fig:map`.
+    Bracketed citations `[see @a, p. 3; -@b]` always count. With `bare`, so does a bare
+    `@key` in running text, as pandoc reads it: one that is not in the bibliography is an
+    undefined citation, which pandoc warns about too. In a link's text (`[@octocat](url)`)
+    a bare `@word` counts only when `known_keys` names it, as it is usually a handle there.
+    E-mail addresses and escaped `\\@` never count, nor do pandoc-crossref labels such as
+    `@fig:map`.
     """
     found: list[Citation] = []
     cited: list[tuple[int, int]] = []
@@ -157,19 +155,15 @@ def find_pandoc_citations(
         else:
             found.append(citation)
             cited.append(extent)
-    for match in _BARE.finditer(prose):
+    for match in _BARE.finditer(prose) if bare else ():
         at = match.start()
         if any(start <= at < end for start, end in cited):
             continue
         key, key_start, key_end = _key_of(match)
         if _CROSSREF.match(key):
             continue
-        # In a link's text (`[@octocat](https://github.com/octocat)`) `@word` is a handle
-        # unless the bibliography says otherwise.
         in_link = any(start <= at < end for start, end in links)
-        if (known_keys is None and in_link) or (
-            known_keys is not None and not _known_or_prefix(key, known_keys)
-        ):
+        if in_link and (known_keys is None or key not in known_keys):
             continue
         end = match.end()
         locator = None
@@ -193,78 +187,27 @@ def find_pandoc_citations(
 
 
 # ---------------------------------------------------------------------------------------
-# YAML front matter, read just far enough for two keys (no YAML library needed)
+# Front matter: `bibliography:` and `nocite:`, read with a YAML parser as pandoc does
 
-_FENCE_OPEN = re.compile(r"\A(?:\ufeff)?---[ \t]*\r?\n")
-_FENCE_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_TOP_KEY = re.compile(r"^(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?P<value>.*)$")
-_LIST_ITEM = re.compile(r"^\s+-\s+(?P<item>.*)$")
-_NOCITE_KEY = re.compile(r"@(?:\*|\{[^{}]+\}|\w(?:\w|[:.#$%&\-+?<>~/]+(?=\w))*)")
+_NOCITE_KEY = re.compile(r"(?<![^\W_])(?<![.\\@])@(?:\*|" + _KEY + ")")
 
 
-def _front_matter(text: str) -> list[str]:
-    opening = _FENCE_OPEN.match(text)
-    if not opening:
-        return []
-    closing = _FENCE_CLOSE.search(text, opening.end())
-    if not closing:
-        return []
-    return text[opening.end() : closing.start()].splitlines()
+def front_matter_bibliographies(text: str) -> list[Value]:
+    """`bibliography:` values of the metadata, as written (not resolved), located."""
+    return [value for value in read_metadata(text).strings("bibliography") if value.text]
 
 
-def _unquote(value: str) -> str:
-    value = value.strip()
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-        return value[1:-1]
-    return value
-
-
-def _strip_comment(value: str) -> str:
-    # A YAML comment needs a space before `#`; a `#` inside quotes is not one.
-    stripped = value.strip()
-    if stripped[:1] in ("'", '"'):
-        close = stripped.find(stripped[0], 1)
-        return stripped if close == -1 else stripped[: close + 1]
-    cut = value.find(" #")
-    return value if cut == -1 else value[:cut]
-
-
-def _values(text: str, wanted: str) -> list[str]:
-    """The raw value of a top-level key: inline, a flow list, a block list or a block scalar."""
-    lines = _front_matter(text)
-    for i, line in enumerate(lines):
-        top = _TOP_KEY.match(line)
-        if not top or top.group("key") != wanted:
-            continue
-        inline = _strip_comment(top.group("value")).strip()
-        following: list[str] = []
-        for later in lines[i + 1 :]:
-            if later.strip() and not later[:1].isspace() and not later.startswith("-"):
-                break
-            following.append(later)
-        if inline.startswith("[") and inline.endswith("]"):
-            return [_unquote(part) for part in inline[1:-1].split(",") if part.strip()]
-        if inline in ("|", ">", "|-", ">-", "|+", ">+"):
-            return [" ".join(part.strip() for part in following)]
-        if inline:
-            return [_unquote(inline)]
-        items = [
-            _LIST_ITEM.match(later) or re.match(r"^-\s+(?P<item>.*)$", later) for later in following
-        ]
-        return [_unquote(_strip_comment(item.group("item"))) for item in items if item]
-    return []
-
-
-def front_matter_bibliographies(text: str) -> list[str]:
-    """`bibliography:` values from the YAML front matter, as written (not resolved)."""
-    return [value for value in _values(text, "bibliography") if value]
-
-
-def front_matter_nocite(text: str) -> list[str]:
-    """Keys named by `nocite:` in the front matter; `@*` gives `"*"` (cite everything)."""
-    keys: list[str] = []
-    for value in _values(text, "nocite"):
-        for match in _NOCITE_KEY.finditer(value):
-            key = match.group(0)[1:]
-            keys.append(key[1:-1] if key.startswith("{") else key)
+def front_matter_nocite(text: str) -> list[Value]:
+    """Keys named by `nocite:`, located; `@*` gives `"*"` (cite everything)."""
+    keys: list[Value] = []
+    for value in read_metadata(text).strings("nocite"):
+        written = text[value.start : value.end]
+        # Offsets inside the written value are exact for plain and quoted scalars; a
+        # block scalar's keys are found in the text it spans.
+        for match in _NOCITE_KEY.finditer(written):
+            if match.group(0) == "@*":
+                key, start, end = "*", match.start() + 1, match.end()
+            else:
+                key, start, end = _key_of(match)
+            keys.append(Value(key, value.start + start, value.start + end))
     return keys

@@ -15,10 +15,15 @@ _PATTERNS = {
 _CODE = re.compile(r"[A-Z]+\d*")
 
 
-def find(text: str, index: LineIndex, syntaxes: tuple[str, ...]) -> list[Suppression]:
+def find(
+    text: str, index: LineIndex, syntaxes: tuple[str, ...], flavor: str | None = None
+) -> list[Suppression]:
+    """Suppression comments of `text`; with a `flavor`, none inside code (a fenced
+    example of a suppression in a README silences nothing)."""
     found = []
+    scanned = without_code(text, flavor) if flavor else text
     for syntax in syntaxes:
-        for m in _PATTERNS[syntax].finditer(text):
+        for m in _PATTERNS[syntax].finditer(scanned):
             codes = tuple(_CODE.findall(m.group("codes").upper()))
             span = index.span(m.start(), m.end())
             if m.group("verb") == "ignore-file":
@@ -30,3 +35,21 @@ def find(text: str, index: LineIndex, syntaxes: tuple[str, ...]) -> list[Suppres
             lines = (span.line, span.end_line + 1) if alone else (span.line,)
             found.append(Suppression(span, codes, lines))
     return sorted(found, key=lambda s: s.span.start)
+
+
+def without_code(text: str, flavor: str) -> str:
+    """`text` with code blocks and inline code blanked, HTML comments kept."""
+    from citeaudit.adapters import prose
+
+    chars = list(text)
+    if flavor == "markdown":
+        prose._blank_fences(chars, text)
+        prose._blank_indented_code(chars, text)
+        prose._blank_all(chars, prose._INLINE_CODE, text)
+    elif flavor == "rst":
+        prose._blank_rst_literals(chars, text)
+        prose._blank_all(chars, prose._RST_LITERAL, text)
+    elif flavor == "asciidoc":
+        prose._blank_adoc_blocks(chars, text)
+        prose._blank_all(chars, prose._INLINE_CODE, text)
+    return "".join(chars)

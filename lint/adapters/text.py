@@ -29,8 +29,10 @@ _SYNTAXES: dict[str, tuple[str, ...]] = {
 def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     index = LineIndex(text)
     prose = mask(text, flavor)
+    if flavor == "markdown" and "---" in text:
+        prose = _blank_metadata(text, prose)
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
-    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor])
+    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor], flavor)
 
     found = reflist.trim_sections(prose, flavor, sections.reference_sections(prose, flavor))
     raw_entries = _entries(text, found, doc)
@@ -83,18 +85,52 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
 
 
 def _pandoc(doc: Document, body: str) -> list[Citation]:
-    """Pandoc `[@key]` citations, and the bibliography the front matter names. Bare
-    `@key` in running text is added later, once the bibliography's keys are known."""
+    """Pandoc `[@key]` citations, the bibliography the metadata names, and `nocite:` keys.
+    Bare `@key` in running text is added later, once it is known that the document cites
+    by key (see `citeaudit.bibliography`)."""
     from citeaudit.adapters import pandoc
 
     folder = os.path.dirname(doc.path)
-    doc.bibliographies = [
-        os.path.join(folder, b) for b in pandoc.front_matter_bibliographies(doc.text)
-    ]
-    found = pandoc.find_pandoc_citations(body, doc.text, doc.lines, known_keys=())
-    if "*" in pandoc.front_matter_nocite(doc.text):
-        found.append(Citation(doc.span(0, 0), "key", ("*",), "nocite: '@*'", form="pandoc"))
+    for value in pandoc.front_matter_bibliographies(doc.text):
+        path = os.path.join(folder, value.text)
+        if path not in doc.bibliographies:
+            doc.bibliographies.append(path)
+            doc.bibliography_spans[path] = doc.span(value.start, value.end)
+    from citeaudit.frontmatter import read_metadata
+
+    for start, _, why in read_metadata(doc.text).broken:
+        # Pandoc stops on it; here its `bibliography:` would silently go unused.
+        doc.problems.append(
+            problem(
+                doc.path,
+                doc.span(start, start + 3),
+                "IO001",
+                f"the metadata block is not valid YAML ({why}); pandoc refuses it, and its "
+                "bibliography and nocite are not used",
+                "metadata block",
+            )
+        )
+    found = pandoc.find_pandoc_citations(body, doc.text, doc.lines, bare=False)
+    for key in pandoc.front_matter_nocite(doc.text):
+        # `nocite:` cites its keys without printing a marker: they count as cited.
+        span = doc.span(key.start, key.end)
+        raw = doc.text[key.start : key.end]
+        found.append(Citation(span, "key", (key.text,), raw, form="nocite", label_spans=(span,)))
     return found
+
+
+def _blank_metadata(text: str, prose: str) -> str:
+    """Metadata blocks after the top of the file (after a `%` title block, or a blank
+    line) are YAML, not prose."""
+    from citeaudit.frontmatter import read_metadata
+
+    blocks = read_metadata(text).blocks
+    if not blocks:
+        return prose
+    chars = list(prose)
+    for start, end in blocks:
+        blank(chars, start, end)
+    return "".join(chars)
 
 
 def _notes(
@@ -109,12 +145,32 @@ def _notes(
             replacement=f"{text[bad.start : bad.end]}:",
             fix_title=f"Add the colon: {text[bad.start : bad.end].strip()}:",
         )
-        for bad in notes.colonless_definitions(prose)
+        for bad in notes.colonless_definitions(prose) or _single_colonless(prose, definitions)
     ]
     doc.notes = definitions
     starts = {n.span.start for n in definitions} | {bad.start for bad in colonless}
     doc.note_refs = markers.note_refs(prose, doc.lines, starts)
     return colonless
+
+
+def _single_colonless(prose: str, definitions: list[Note]) -> list[markers.Malformed]:
+    """One line-opening `[^x] Text` is a definition that lost its colon when `[^x]` is
+    referenced elsewhere and defined nowhere; otherwise it may be a marker."""
+    found = list(notes._NO_COLON.finditer(prose))
+    if len(found) != 1:
+        return []
+    m = found[0]
+    label = m.group("label")
+    marker = re.compile(rf"\[\^{re.escape(label)}\](?!:)")
+    elsewhere = [r for r in marker.finditer(prose) if r.start() != m.start()]
+    if label in {n.label for n in definitions} or not elsewhere:
+        return []
+    end = m.start() + len(m.group(0).rstrip())
+    return [
+        markers.Malformed(
+            m.start(), end, f"note definition [^{label}] has no colon after the label"
+        )
+    ]
 
 
 def _note_citations(doc: Document, colonless: list[Note], body: str) -> None:

@@ -21,13 +21,14 @@ def _style(text: str, options: ReportOptions, **kwargs: object) -> str:
 
 
 def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+    if options.statistics and diagnostics:
+        # As ruff does: the table alone, one line per rule, for scripts to read.
+        return "\n".join(_statistics(diagnostics)[:-1]) + "\n"
     out: list[str] = []
     if not options.quiet:
         indexes: dict[str, LineIndex] = {}
         for d in diagnostics:
             out.extend(_finding(d, options, indexes))
-    if options.statistics:
-        out.extend(_statistics(diagnostics))
     out.append(_summary(diagnostics, options))
     return "\n".join(out) + "\n"
 
