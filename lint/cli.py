@@ -135,6 +135,11 @@ def show_rule(code: str) -> None:
         for name, schema in found.options.items():
             default = found.defaults.get(name)
             click.echo(f"- `{name}` ({json.dumps(schema)}), default {json.dumps(default)}")
+    # Where a contributor finds the rule: its module, and its cases in a clone.
+    click.echo(f"\n## Source\n\n`{found.check.__module__}` (`{found.check.__name__}`); cases:")
+    click.echo(
+        f"`corpus/cases/{found.code.lower()}-fires/`, `corpus/cases/{found.code.lower()}-clean/`"
+    )
 
 
 @main.command("rules")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-import citeaudit.rules.bibfile  # noqa: F401  (registers BIB001-BIB004)
+import citeaudit.rules.bib.bibfile  # noqa: F401  (registers BIB001-BIB004)
 from citeaudit.adapters.bibtex import latex_to_text, load_bib_file, parse_bib, split_names
 from citeaudit.model import Diagnostic, Document, Entry, LineIndex
 from citeaudit.rules import _REGISTRY, RuleContext

@@ -207,3 +207,28 @@ def test_a_crashing_rule_is_reported_as_err001(
     assert "ValueError: deliberate failure" in crash[0]["message"]
     # The other rules still ran: the undefined [3] is reported.
     assert "CIT001" in {r["code"] for r in records}
+
+
+def test_every_package_folder_is_installed() -> None:
+    """A folder of modules that pyproject.toml does not list is left out of a wheel, and
+    its rules (or linkers) vanish from an installed citeaudit without a word."""
+    import tomllib
+
+    root = Path(__file__).resolve().parents[1]
+    listed = set(
+        tomllib.loads((root / "pyproject.toml").read_text("utf-8"))["tool"]["setuptools"][
+            "packages"
+        ]
+    )
+    found = set()
+    for top, name in (("lint", "citeaudit"), ("rules", "citeaudit.rules")):
+        for init in (root / top).rglob("__init__.py"):
+            parts = init.parent.relative_to(root / top).parts
+            found.add(".".join((name, *parts)))
+    assert found == listed
+
+
+def test_rule_prints_where_the_rule_and_its_cases_live(cli: object) -> None:
+    result = run_cli(["rule", "CIT004"])
+    assert "`citeaudit.rules.cit.audit` (`numbering_shift`)" in result.output
+    assert "corpus/cases/cit004-fires/" in result.output

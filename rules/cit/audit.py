@@ -70,7 +70,7 @@ def citation_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     sentence names the title of another entry, and neither the cited entry's title nor a
     citation of the other: `In *The Origins of the Korean War*, ... (Stueck 2002)`.
     """
-    from citeaudit.rules.authordate import title_mismatches
+    from citeaudit.rules.cit.titles import title_mismatches
 
     yield from title_mismatches(doc, ctx)
     if doc.list_style != "numbered":

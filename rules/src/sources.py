@@ -1,20 +1,17 @@
-"""SRC and REF rules about what the sources are: dated too early, tertiary, unattributed
-quotations, author names written two ways, weak URLs."""
+"""SRC rules on what a source is: anachronistic (SRC001), tertiary (SRC004), and quotations with no citation (SRC005)."""
 
 from __future__ import annotations
 
 import bisect
 import datetime
-import itertools
 import re
-from collections import defaultdict
 from collections.abc import Iterator
-from urllib.parse import SplitResult, urlsplit
 
 from citeaudit.linking import describe, label_text
 from citeaudit.model import Diagnostic, Document, Entry
-from citeaudit.normalize import family_names, fold
+from citeaudit.normalize import fold
 from citeaudit.rules import RuleContext, printed_entries, rule
+from citeaudit.urls import entry_urls, url_host
 
 
 def _describe(entry: Entry) -> str:
@@ -116,6 +113,8 @@ def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagno
 _AS_OF = re.compile(
     r"\b(?:as of|up to|until now|to date in)\s+(?:[A-Z][a-z]+\.?\s+)?(?:\d{1,2},?\s+)?$", re.I
 )
+
+
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)(?:['’]s)?,?\s+$")
 
 
@@ -142,6 +141,8 @@ def _events(text: str, start: int, end: int, this_year: int) -> list[int]:
 
 
 _EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")
+
+
 _PUBLICATION_YEAR = re.compile(
     r"(?:\(\s*|[A-Z][\w'’-]+,?\s+|\bet al\.,?\s+|©\s*|\bcopyright\s+)$", re.I
 )
@@ -239,6 +240,8 @@ TERTIARY_DOMAINS = (
     "reddit.com",
     "wikihow.com",
 )
+
+
 _TERTIARY_NAMES = re.compile(
     r"\b(?:Wikipedia|Encyclop(?:a)?edia Britannica|SparkNotes|CliffsNotes)\b"
 )
@@ -304,21 +307,13 @@ def _image_credit(entry: Entry) -> bool:
 
 
 def _tertiary(entry: Entry, domains: list[str]) -> str | None:
-    for url in _urls(entry):
-        host = _host(url).casefold()
+    for url in entry_urls(entry):
+        host = url_host(url).casefold()
         for domain in domains:
             if host == domain or host.endswith("." + domain):
                 return domain
     named = _TERTIARY_NAMES.search(entry.raw)
     return named.group(0) if named else None
-
-
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
-
-
-def _urls(entry: Entry) -> list[str]:
-    found = [entry.get("url") or "", *_URL.findall(entry.raw)]
-    return [u for u in dict.fromkeys(found) if u]
 
 
 @rule(
@@ -410,6 +405,8 @@ def _body(doc: Document) -> str:
 
 
 _STRAIGHT = re.compile(r'(?<![\w"])"(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
+
+
 _CURLY = re.compile(r"“[^“”]*?”", re.S)
 
 
@@ -435,8 +432,12 @@ _PAGE_REFERENCE = re.compile(
     r"|\((?:see |cf\. )?[*_]?[A-Z][^()\n]{0,120}\)"
     r"|\((?:see |cf\. )?(?:fig(?:ure)?|table|plate)\.?\s*\d+[^()]{0,20}\)",
 )
+
+
 # A Markdown link or a bare URL in the sentence: on the web, a link is the citation.
 _LINKED = re.compile(r"\]\((?:https?:|www\.)|<https?://|\bhttps?://\S")
+
+
 # Words before a quotation that make it an example, a name, or the writer's own words
 # ("I will ask, "..."").
 _NOT_SPEECH = re.compile(
@@ -480,319 +481,3 @@ def _repeats(quoted: str, earlier: list[str]) -> bool:
 
     folded = fold(quoted)
     return any(fuzz.ratio(folded, fold(other)) >= 80 for other in earlier)
-
-
-@rule("REF005", "inconsistent-author-name", "info")
-def inconsistent_author_name(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
-    """## What it does
-    Reports an author whose name is written in different forms in different entries:
-    an initial in one and the full given name in another (`Jun N.` and `Jun, Niu`).
-    The same parts in another order are reported only between two first authors: MLA
-    and Chicago lists invert the first author's name only ("Goodwin, Jonathan" but
-    "Laudun, John, and Jonathan Goodwin"), and BibTeX reads both orders as one name. Entries that share a surname but whose given names
-    disagree (`Kim, A.` and `Kim, Y.`) are different people and are not reported; a
-    difference of punctuation alone is not reported either.
-
-    ## Why is this bad?
-    Catalogues, indexes and readers treat the two forms as two people, and usually one
-    of them is wrong.
-
-    ## Example
-    ```markdown
-    [2] Jun N., (2018) Lenyzhan Shidaide Zhongguo Zhanlue Juece.
-    [15] Jun, Niu. (1991) The change of the US policies towards Korean War.
-    ```
-    Write the name one way throughout.
-    """
-    forms: dict[str, list[tuple[Entry, str, tuple[str, ...]]]] = defaultdict(list)
-    for entry in printed_entries(doc, ctx):
-        for author in entry.authors:
-            parts = _name_parts(author)
-            if len(parts) >= 2:
-                for part in parts:
-                    if len(part) >= 3:
-                        forms[part].append((entry, author, parts))
-    reported: set[tuple[str, str]] = set()
-    families: dict[str, frozenset[str]] = {}
-    for items in forms.values():
-        # Only names with the same family name and as many parts can be one person:
-        # compare within those buckets, not all pairs of a common given name.
-        buckets: dict[tuple[frozenset[str], int], list[int]] = defaultdict(list)
-        for i, (_, author, parts) in enumerate(items):
-            if author not in families:
-                families[author] = frozenset(family_names((author,)))
-            buckets[(families[author], len(parts))].append(i)
-        for bucket in buckets.values():
-            if len({items[i][2] for i in bucket}) < 2:
-                continue
-            for n, i in enumerate(bucket):
-                for j in bucket[n + 1 :]:
-                    yield from _author_pair(ctx, items[i], items[j], reported)
-
-
-def _author_pair(
-    ctx: RuleContext,
-    a: tuple[Entry, str, tuple[str, ...]],
-    b: tuple[Entry, str, tuple[str, ...]],
-    reported: set[tuple[str, str]],
-) -> Iterator[Diagnostic]:
-    (entry_a, author_a, parts_a), (entry_b, author_b, parts_b) = a, b
-    if entry_a is entry_b or parts_a == parts_b:
-        return
-    pair = tuple(sorted((author_a.strip(), author_b.strip())))
-    if pair in reported or not _same_person(parts_a, parts_b):
-        return
-    # Initials match any name, so the family names must agree exactly
-    # ('Doyle, Michael W' is not 'Ward, Michael D').
-    if family_names((author_a,)) != family_names((author_b,)):
-        return
-    # The same parts in another order is no inconsistency: BibTeX reads 'Julia Silge' and
-    # 'Silge, Julia' as one name, and MLA and Chicago lists invert the first author only
-    # ('Goodwin, Jonathan' but 'and Jonathan Goodwin').
-    if sorted(parts_a) == sorted(parts_b) and (
-        entry_a.kind == entry_b.kind == "bibtex"
-        or not (_first_inverted(entry_a, author_a) and _first_inverted(entry_b, author_b))
-    ):
-        return
-    reported.add((pair[0], pair[1]))
-    yield ctx.diagnostic(
-        entry_b.label_span or entry_b.span,
-        f"author written '{author_b.strip()}' in {label_text(entry_b)} but "
-        f"'{author_a.strip()}' in {label_text(entry_a)}",
-        related=[ctx.related(entry_a.label_span or entry_a.span, f"'{author_a.strip()}'")],
-        context=f"{author_a} | {author_b}",
-        path=entry_b.path,
-    )
-
-
-def _first_inverted(entry: Entry, author: str) -> bool:
-    """The entry's first author, whom MLA and Chicago lists write family name first: two
-    first authors must agree on the order; a later author is written given name first."""
-    return bool(entry.authors) and entry.authors[0] == author
-
-
-def _name_parts(author: str) -> tuple[str, ...]:
-    return tuple(p for p in re.findall(r"[^\W\d_]+", fold(author)) if p not in ("and", "et", "al"))
-
-
-def _same_person(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """Every part of the shorter name is a part, or the initial of a part, of the other,
-    and the forms differ by more than punctuation."""
-    if len(a) != len(b):
-        return False
-    rest_b = list(b)
-    for part in a:
-        match = next(
-            (
-                p
-                for p in rest_b
-                if p == part
-                or (len(part) == 1 and p.startswith(part))
-                or (len(p) == 1 and part.startswith(p))
-            ),
-            None,
-        )
-        if match is None:
-            return False
-        rest_b.remove(match)
-    return True
-
-
-@rule(
-    "REF006",
-    "weak-url",
-    "info",
-    options={"access-date": {"enum": ["always", "when-used", "never"]}},
-    defaults={"access-date": "when-used"},
-)
-def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
-    """## What it does
-    Reports an entry whose URL is a site's home page (no path, or only `/`, `index.html`)
-    rather than the document cited, and a web source (an entry whose only locator is a
-    URL: no DOI, journal or publisher) with no access date ("accessed 3 May 2023",
-    "retrieved", or an `urldate`/`accessed` field). The `access-date` option says when
-    that is required: `"always"`, `"never"`, or `"when-used"` (the default): when
-    another entry of the same list gives one, so the house style evidently asks for it.
-    Technical documents (RFCs, PEPs) that never give access dates stay quiet.
-
-    ## Why is this bad?
-    A home page does not lead the reader to the cited text, and web pages change: an
-    access date tells the reader which version was read and lets them find it in an
-    archive.
-
-    ## Example
-    ```markdown
-    [10] Dean Acheson's 'Perimeter Speech' on Asia (1950) Alpha History,
-         https://alphahistory.com/.
-    ```
-    Give the page's own URL and the date you read it.
-    """
-    policy = ctx.options["access-date"]
-    wanted = policy == "always" or (
-        policy == "when-used" and any(_accessed(e) for e in doc.entries)
-    )
-    for entry in printed_entries(doc, ctx):
-        urls = _urls(entry)
-        if not urls:
-            continue
-        where = entry.label_span or entry.span
-        homes = [u for u in urls if _home_page(u) and not _names_itself(entry, u)]
-        if homes:
-            yield ctx.diagnostic(
-                where,
-                f"entry {label_text(entry)} links to a home page ({homes[0]}), not to the document",
-                context=entry.raw[:80],
-                path=entry.path,
-            )
-        elif wanted and _web_only(entry) and not _accessed(entry):
-            yield ctx.diagnostic(
-                where,
-                f"entry {label_text(entry)} is an undated web page without an access date",
-                context=entry.raw[:80],
-                path=entry.path,
-            )
-
-
-_SOFTWARE = re.compile(
-    r"\b(?:R package|package|software|version|library|toolkit|programming language|statistical computing)\b",
-    re.I,
-)
-
-
-def _names_itself(entry: Entry, url: str) -> bool:
-    """Software and projects are cited by their home page: ggplot2.org for ggplot2."""
-    if _SOFTWARE.search(entry.raw) or entry.entry_type in (
-        "software",
-        "manual",
-        "dataset/software",
-    ):
-        return True
-    host = _host(url)
-    title = re.sub(r"[\W_]+", "", fold(entry.title or entry.raw))
-    labels = [label for label in host.split(".")[:-1] if len(label) >= 3 and label != "www"]
-    names = [re.sub(r"[\W_]+", "", label) for label in labels]
-    if any(name in title or (len(title) >= 4 and title in name) for name in names):
-        return True
-    # An online book or project at its own domain: two title words run together in the
-    # host name (tidytextmining.com for "Text Mining with R").
-    words = [w for w in re.findall(r"[^\W\d_]+", fold(entry.title or "")) if len(w) >= 3]
-    if any(a + b in name for a, b in itertools.pairwise(words) for name in names):
-        return True
-    # An entry that is nothing but names and their sites ("Numpy: http://www.numpy.org/").
-    parts = {
-        p for u in _urls(entry) for p in re.split(r"[\W_]+", _host(u).casefold()) if len(p) >= 3
-    }
-    rest = _URL.sub(" ", re.sub(r"^\W*\[?\w+\]?\W*", "", entry.raw))
-    said = re.findall(r"[^\W\d_]+", fold(rest))
-    return bool(said) and all(word in parts for word in said)
-
-
-def _home_page(url: str) -> bool:
-    parts = _split(url)
-    if parts is None:
-        return False
-    path = parts.path.strip("/")
-    return bool(_host(url)) and not parts.query and path in ("", "index.html", "index.htm", "home")
-
-
-def _split(url: str) -> SplitResult | None:
-    """The parts of a URL as written in a reference; None when it is not one (urlsplit
-    raises on `http://]c`, an unbalanced IPv6 bracket)."""
-    try:
-        return urlsplit(url if "//" in url else "//" + url)
-    except ValueError:
-        return None
-
-
-def _host(url: str) -> str:
-    parts = _split(url)
-    try:
-        return (parts.hostname if parts else None) or ""
-    except ValueError:
-        return ""
-
-
-# Entry types (BibTeX's, and the guesses of the entry parser) that are publications, not
-# web pages: a journal article or a book with a URL is still an article or a book.
-_PUBLICATION_TYPES = frozenset(
-    {
-        "article",
-        "book",
-        "chapter",
-        "inbook",
-        "incollection",
-        "inproceedings",
-        "conference",
-        "proceedings",
-        "thesis",
-        "phdthesis",
-        "mastersthesis",
-        "report",
-        "techreport",
-        "manual",
-        "software",
-        "dataset",
-        "dataset/software",
-        "archival",
-        "newspaper",
-        "inreference",
-        "unpublished",
-    }
-)
-# Links that are stable by design: DOIs, handles, JSTOR, library databases and proxies,
-# institutional repositories, archives, preprint servers, package archives, and the
-# article pages of journals.
-_STABLE_URL = re.compile(
-    r"doi\.org/|\bdoi:|jstor\.org/stable|ebscohost|libproxy|ezproxy|handle\.net|\bhdl\."
-    r"|digitalrepository|digitalcommons|/bitstream/|proquest\.com|muse\.jhu\.edu|archive\.org"
-    r"|arxiv\.org|ssrn\.com|cran\.r-project\.org|pypi\.org|zenodo\.org"
-    r"|/articles?/|/journals?/|/dhq/vol/",
-    re.I,
-)
-# A journal's volume and issue: "26 (1): 1", "3.2 (2009)", "vol. 12".
-_VOLUME = re.compile(r"\b\d+\s*\(\d+(?:/\d+)?\)\s*:|\b\d+\.\d+\s*\(\d{4}\)|\bvol\.\s*\d", re.I)
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)"
-)
-# A date finer than a year: a dated post or article needs no access date (Chicago 14.12).
-_DATED = re.compile(
-    rf"\b{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}\.?\s+\d{{4}}\b"
-    r"|\b\d{4}-\d{2}-\d{2}\b"
-)
-_ACCESS_PHRASE = re.compile(
-    rf"\b(?:accessed|retrieved|viewed|consulted)\b[^.;]*?(?:{_MONTH}[^.;]*?\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
-    re.I,
-)
-
-
-def _web_only(entry: Entry) -> bool:
-    """A web page, whose text may change: not a publication (an article, a book, a report,
-    software), not behind a stable link, and not dated more finely than by year."""
-    if any(entry.get(name) for name in ("doi", "publisher", "journal")):
-        return False
-    if re.search(r"\d", entry.get("container") or ""):
-        return False
-    if entry.entry_type in _PUBLICATION_TYPES:
-        return False
-    if any(_STABLE_URL.search(url) for url in _urls(entry)) or _VOLUME.search(entry.raw):
-        return False
-    dated = entry.get("date") or _ACCESS_PHRASE.sub(" ", entry.raw)
-    if _DATED.search(dated):
-        return False
-    # A dated PDF is a fixed document (a report), not a page that changes.
-    pdf = any(_pdf(u) for u in _urls(entry))
-    return not (pdf and entry.year)
-
-
-def _pdf(url: str) -> bool:
-    parts = _split(url)
-    return parts is not None and parts.path.lower().endswith(".pdf")
-
-
-def _accessed(entry: Entry) -> bool:
-    if entry.get("accessed") or entry.get("urldate"):
-        return True
-    return bool(
-        re.search(r"\b(?:accessed|retrieved|viewed|consulted|abgerufen)\b", entry.raw, re.I)
-    )

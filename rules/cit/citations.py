@@ -111,7 +111,7 @@ def unused_reference(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield from _uncited_bibliography(doc, ctx)
         return
     if doc.list_style == "unnumbered":
-        from citeaudit.rules.notes import unused_by_notes
+        from citeaudit.rules.cit.notes_cited import unused_by_notes
 
         # A notes essay cites in its notes, an author-date one in its text; a document may
         # do both (discursive notes beside parenthetical citations): each entry once.

@@ -1,0 +1,1 @@
+"""BIB: BibTeX and biblatex files."""

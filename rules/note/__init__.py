@@ -1,0 +1,1 @@
+"""NOTE: footnotes and endnotes, their markers, and the citations inside them."""

@@ -1,0 +1,1 @@
+"""SRC: whether a source can say what the sentence citing it claims."""

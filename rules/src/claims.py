@@ -1,0 +1,199 @@
+"""SRC007: an authority named in prose as the source of a claim, with no citation."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from citeaudit.adapters.authordate import NOT_AUTHORS
+from citeaudit.context import sentence_bounds
+from citeaudit.model import Diagnostic, Document
+from citeaudit.normalize import fold, words
+from citeaudit.rules import RuleContext, rule
+
+# A person's name as written in prose: one to three capitalised words.
+_PERSON = r"(?:(?:[A-Z][a-z]+|[A-Z]\.)\s+){0,2}[A-Z][a-z][\w'’\-]*"
+
+
+_PEOPLE = rf"{_PERSON}(?:,\s+{_PERSON})*(?:,?\s+and\s+{_PERSON})?"
+
+
+_SAYS = (
+    r"(?:stated|states|argued|argues|wrote|writes|noted|notes|observed|observes|explained|"
+    r"explains|claimed|claims|suggested|suggests|pointed out|points out|put it|puts it|"
+    r"contended|contends|asserted|asserts|showed|shows|demonstrated|demonstrates|concluded|"
+    r"concludes|maintained|maintains|insisted|insists|remarked|remarks|believed|believes)"
+)
+
+
+_CLAIMS = (
+    re.compile(rf"\b[Aa]s\s+(?P<who>{_PERSON})\s+{_SAYS}\b"),
+    re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_PERSON})(?![\w'’])"),
+    re.compile(
+        rf"\b[Ii]n\s+(?P<who>{_PERSON})['’]s?\s+(?:opinion|view|words|account|analysis|"
+        r"assessment|estimation|judge?ment|interpretation|argument)\b"
+    ),
+    re.compile(
+        rf"\b(?:backed|supported|advanced|proposed|endorsed|challenged|disputed|shared|"
+        rf"held|echoed|championed|defended)\s+by\s+(?P<who>{_PEOPLE})"
+    ),
+)
+
+
+# Capitalised words that open such a phrase without naming a person.
+_NOT_PEOPLE = frozenset(
+    [
+        "He",
+        "She",
+        "They",
+        "It",
+        "We",
+        "I",
+        "You",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "There",
+        "Here",
+        "Some",
+        "Many",
+        "Most",
+        "Others",
+        "Other",
+        "Historians",
+        "Scholars",
+        "Critics",
+        "Researchers",
+        "Experts",
+        "Sources",
+        "Source",
+        "Officials",
+        "Documents",
+        "Records",
+        "Studies",
+        "Reports",
+        "Report",
+        "Evidence",
+        "Data",
+        "Government",
+        "Party",
+        "State",
+        "States",
+        "Soviets",
+        "Americans",
+        "Chinese",
+        "Koreans",
+        "Russians",
+        "Marxists",
+        "Feminists",
+        "Historian",
+        "Scholar",
+        "Critic",
+        "One",
+        "Both",
+        "Each",
+        "Neither",
+        "Either",
+        "All",
+        "Such",
+        "Another",
+        "Everyone",
+        "Nobody",
+    ]
+)
+
+
+@rule("SRC007", "uncited-named-source", "warning")
+def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports an author named in prose as the source of a claim ("as Weathersby stated",
+    "according to Cumings", "in Chen Jian's opinion", "backed by David Rees and David
+    Dallin") when the sentence cites nothing and no entry of the
+    reference list is by or about that person. Names inside quotations, emphasised
+    titles and the reference list itself are not claims and are skipped; each person is
+    reported once.
+
+    ## Why is this bad?
+    Invoking an authority without a citation asks the reader to take the claim on trust.
+    If the work is not in the list at all, the reader cannot even find it.
+
+    ## Example
+    ```markdown
+    As Weathersby stated, North Korea could not move without Soviet approval.
+    ```
+    Cite Weathersby's article and add it to the list, or drop the appeal to authority.
+    """
+    if not doc.entries or not (doc.citations or doc.note_refs):
+        return
+    text = _claims_text(doc)
+    sentences = sentence_bounds(text)
+    markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
+    listed = {w.removesuffix("'s") for e in doc.entries for w in words(e.raw)}
+    reported: set[str] = set()
+    hits: list[tuple[int, int, list[str]]] = []
+    for pattern in _CLAIMS:
+        for m in pattern.finditer(text):
+            names = _names(" ".join(m.group("who").split()))
+            if names:
+                hits.append((m.start("who"), m.end("who"), names))
+    hits.sort()
+    for start, end, names in hits:
+        missing = [n for n in names if fold(n.split()[-1]) not in listed]
+        if not missing or all(n in reported for n in missing):
+            continue
+        s_start, s_end = _sentence(sentences, start)
+        if any(s_start <= m < s_end for m in markers):
+            continue
+        reported.update(missing)
+        who = _join(missing)
+        yield ctx.diagnostic(
+            doc.span(start, end),
+            f"{who} {'is' if len(missing) == 1 else 'are'} named as the source of a claim, "
+            "but the sentence cites nothing and no entry in the list is "
+            f"{'theirs' if len(missing) > 1 else 'by ' + missing[0]}",
+            context=who,
+        )
+
+
+def _claims_text(doc: Document) -> str:
+    """The body prose with the list, notes, quotations and emphasis blanked."""
+    chars = list(doc.prose or doc.text)
+
+    def blank(start: int, end: int) -> None:
+        for i in range(max(0, start), min(end, len(chars))):
+            if chars[i] not in "\r\n":
+                chars[i] = " "
+
+    if doc.references is not None:
+        blank(doc.references.start, doc.references.end)
+    for note in doc.notes:
+        blank(note.span.start, note.span.end)
+    current = "".join(chars)
+    for m in re.finditer(r"“[^“”]*”|\"[^\"\n]*\"|\*[^*\n]+\*|_[^_\n]+_|\{%.*?%\}", current):
+        blank(m.start(), m.end())
+    return "".join(chars)
+
+
+def _names(who: str) -> list[str]:
+    people = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", who) if p.strip()]
+    out = []
+    for person in people:
+        parts = person.split()
+        if parts[0] in _NOT_PEOPLE or parts[0] in NOT_AUTHORS or parts[-1] in _NOT_PEOPLE:
+            return []
+        out.append(person)
+    return out
+
+
+def _sentence(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
+    for start, end in sentences:
+        if start <= offset < end:
+            return start, end
+    return offset, offset
+
+
+def _join(names: list[str]) -> str:
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " and " + names[-1]

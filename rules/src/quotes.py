@@ -1,0 +1,99 @@
+"""SRC006: a quotation cited without a page or other locator."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from citeaudit.adapters.authordate import parse_item
+from citeaudit.context import sentence_bounds
+from citeaudit.model import Diagnostic, Document, Entry
+from citeaudit.rules import RuleContext, rule
+
+
+@rule(
+    "SRC006",
+    "quotation-without-locator",
+    "warning",
+    options={"min-words": {"type": "integer", "minimum": 1}},
+    defaults={"min-words": 5},
+)
+def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
+    """## What it does
+    Reports an author-date or MLA citation that closes a direct quotation of at least
+    `min-words` words (default 5), or a block quotation, but gives no page or other
+    locator. Web pages and datasets, which have no pages, are exempt, as are citations
+    whose source cannot be found (CIT001 reports those).
+
+    ## Why is this bad?
+    Chicago, APA, Harvard and MLA all require the page of a quotation, so that a reader
+    can find the words in a book of three hundred pages.
+
+    ## Example
+    ```markdown
+    Scott called gender "a useful category of historical analysis" (Scott 1986).
+    ```
+    Write `(Scott 1986, 1067)`.
+    """
+    minimum = int(ctx.options["min-words"])
+    text = doc.prose or doc.text
+    sentences = sentence_bounds(_flat_quotes(text))
+    seen: set[int] = set()
+    for found in ctx.links.of_style("author-date"):
+        citation = found.citation
+        if found.entry is None or citation.span.start in seen or citation.form == "narrative":
+            continue
+        seen.add(citation.span.start)
+        if any(
+            (item := parse_item(t)) is not None and item.locator is not None
+            for t in citation.targets
+        ):
+            continue
+        if _unpaginated(found.entry):
+            continue
+        quoted = _quotation_before(doc, text, sentences, citation.span.start, minimum)
+        if quoted is None:
+            continue
+        yield ctx.diagnostic(
+            citation.span,
+            f"{citation.raw} closes a quotation ({quoted}) but gives no page or other locator",
+            context=citation.raw,
+        )
+
+
+_QUOTED = re.compile(r"“(?:[^“”\n]|\n(?!\s*\n))*”|(?<![\w\"])\"[^\"\n]*\"(?!\w)")
+
+
+def _flat_quotes(text: str) -> str:
+    """The text with quotations filled in, so a full stop inside one ends no sentence, and
+    footnote markers blanked, so that one after a full stop does not hide the end."""
+    text = re.sub(r"\[\^[^\]\n]*\]", lambda m: " " * len(m.group(0)), text)
+    return _QUOTED.sub(lambda m: m.group(0)[0] + "x" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
+
+
+def _quotation_before(
+    doc: Document, text: str, sentences: list[tuple[int, int]], start: int, minimum: int
+) -> str | None:
+    """'12 words' or 'a block quotation': the quotation that the citation closes, in the
+    citation's own sentence."""
+    line_start = text.rfind("\n", 0, start) + 1
+    if doc.text[line_start:start].lstrip().startswith(">"):
+        return "a block quotation"
+    s_start = max((s for s, _ in sentences if s <= start), default=0)
+    quotes = list(_QUOTED.finditer(text, s_start, start))
+    if not quotes:
+        return None
+    last = quotes[-1]
+    between = text[last.end() : start]
+    if re.search(r"[“\"(]", between):
+        return None  # another quotation or citation stands between them
+    count = len(re.findall(r"[^\W\d_]+", last.group(0)))
+    return f"{count} words" if count >= minimum else None
+
+
+def _unpaginated(entry: Entry) -> bool:
+    """Web pages, newspapers read online and datasets have no page to give."""
+    if entry.get("pages") is not None:
+        return False
+    online = entry.get("url") is not None or entry.get("accessed") is not None
+    return online or entry.entry_type in ("web", "dataset/software", "newspaper")
