@@ -273,6 +273,10 @@ def write_atomic(path: str, data: bytes, *, keep_owner: bool = True) -> None:
                 os.fchmod(stream.fileno(), old.st_mode & 0o7777)
                 if keep_owner and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
                     os.fchown(stream.fileno(), old.st_uid, old.st_gid)
+            else:
+                # A new file (a report, a cache entry) gets the mode any new file would, not
+                # the private 0600 of a temporary one.
+                os.fchmod(stream.fileno(), 0o666 & ~_umask())
             os.fsync(stream.fileno())
             if temporary is None:
                 # An unnamed file (O_TMPFILE): nothing is on disk to leave behind until it
@@ -284,6 +288,12 @@ def write_atomic(path: str, data: bytes, *, keep_owner: bool = True) -> None:
         if temporary is not None and os.path.lexists(temporary):
             os.unlink(temporary)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # the only way to read it is to set it, so set it back at once
+    os.umask(mask)
+    return mask
 
 
 def _open_temporary(folder: str) -> tuple[int, str | None]:

@@ -189,3 +189,14 @@ def test_killed_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
     assert path.read_text() == STALE
     assert [p.name for p in tmp_path.iterdir()] == ["essay.md"]
+
+
+def test_a_new_report_file_gets_the_usual_mode(tmp_path: Path) -> None:
+    from citeaudit.fileio import write_atomic
+
+    old = os.umask(0o022)
+    try:
+        write_atomic(str(tmp_path / "report.json"), b"[]")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "report.json").stat().st_mode & 0o777 == 0o644

@@ -16,7 +16,13 @@ _NEXT_BLOCK = re.compile(r"\n[ \t]*\r?\n(?=\S|[ \t]{1,3}\[[^\]^][^\]]*\]:)")
 
 
 def definitions(text: str, index: LineIndex) -> list[Note]:
-    found = list(_DEFINITION.finditer(text))
+    return _notes(list(_DEFINITION.finditer(text)), text, index)
+
+
+def _notes(
+    found: list[re.Match[str]], text: str, index: LineIndex, malformed: bool = False
+) -> list[Note]:
+    """Each definition runs to the next one, or to the block that ends it."""
     notes = []
     for i, m in enumerate(found):
         limit = found[i + 1].start() if i + 1 < len(found) else len(text)
@@ -27,6 +33,7 @@ def definitions(text: str, index: LineIndex) -> list[Note]:
                 span=index.span(m.start(), body_end),
                 text=" ".join(text[m.end() : body_end].split()),
                 body_span=index.span(m.end(), body_end),
+                malformed=malformed,
             )
         )
     return notes
@@ -60,22 +67,7 @@ def colonless_notes(prose: str, index: LineIndex) -> list[Note]:
     """The notes of definitions written without their colon, when there are several (as
     `colonless_definitions` reports them): their citations are still worth reading."""
     found = list(_NO_COLON.finditer(prose))
-    if len(found) < 2:
-        return []
-    notes = []
-    for i, m in enumerate(found):
-        limit = found[i + 1].start() if i + 1 < len(found) else len(prose)
-        body_end = _body_end(prose, m.end(), limit)
-        notes.append(
-            Note(
-                label=m.group("label"),
-                span=index.span(m.start(), body_end),
-                text=" ".join(prose[m.end() : body_end].split()),
-                body_span=index.span(m.end(), body_end),
-                malformed=True,
-            )
-        )
-    return notes
+    return _notes(found, prose, index, malformed=True) if len(found) >= 2 else []
 
 
 _INLINE = re.compile(r"\^\[")
