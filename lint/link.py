@@ -58,12 +58,25 @@ class Links:
     def __init__(self, doc: Document, links: list[Link]) -> None:
         self.doc = doc
         self.links = links
+        self._index()
+
+    def _index(self) -> None:
         self._by_entry: dict[int, list[Link]] = defaultdict(list)
-        for found in links:
+        for found in self.links:
             if found.entry is not None:
                 self._by_entry[id(found.entry)].append(found)
         self._audit: Analysis | None = None
         self._by_citation: dict[int, list[Link]] | None = None
+
+    def __getstate__(self) -> dict[str, object]:
+        # The indexes are keyed by object identity, which a copy to another process (a
+        # `--jobs` worker sends its documents back) does not keep: rebuild them there.
+        return {"doc": self.doc, "links": self.links}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self.doc = state["doc"]  # type: ignore[assignment]
+        self.links = state["links"]  # type: ignore[assignment]
+        self._index()
 
     def __iter__(self) -> Iterator[Link]:
         return iter(self.links)

@@ -234,6 +234,9 @@ class Document:
     bom: bool = False
     # Set by the link stage (`citeaudit.link`) before any rule runs.
     links: Links | None = None
+    # Prose geometry (sentences, paragraphs) computed once and shared by every rule
+    # (`citeaudit.geometry`).
+    geometry: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
     # The decoded text before lone carriage returns were read as newlines, when it
     # differs from `text` (same length, so offsets agree). Fixes are written into it.
     original: str | None = None

@@ -157,3 +157,20 @@ def test_a_one_file_run_imports_nothing_heavy(tmp_path: Path, source: str) -> No
     assert not heavy & imported
     if source == "cached":
         assert "numpy" not in imported and "citeaudit.audit" not in imported
+
+
+def test_links_survive_the_trip_back_from_a_worker() -> None:
+    """--jobs sends documents back by pickling: the links must still find their entries."""
+    import pickle
+
+    from citeaudit.link import link
+    from citeaudit.load import load
+
+    doc = load(str(LAI))
+    link(doc)
+    copy = pickle.loads(pickle.dumps(doc))
+    assert copy.links is not None
+    entry = next(e for e in copy.entries if e.label == "1")
+    assert copy.links.citing(entry)
+    citation = copy.citations[0]
+    assert copy.links.of_citation(citation)

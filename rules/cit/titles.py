@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterator
 
-from citeaudit.context import sentence_bounds
+from citeaudit.geometry import quoted_sentences
 from citeaudit.linkers.authordate import named_title, title_key
 from citeaudit.linking import describe
 from citeaudit.model import Diagnostic, Document
 from citeaudit.normalize import words
 from citeaudit.rules import RuleContext
-
-_QUOTED = re.compile(r"“(?:[^“”\n]|\n(?!\s*\n))*”|(?<![\w\"])\"[^\"\n]*\"(?!\w)")
-
-
-def _flat_quotes(text: str) -> str:
-    """The text with quotations filled in, so a full stop inside one ends no sentence, and
-    footnote markers blanked, so that one after a full stop does not hide the end."""
-    text = re.sub(r"\[\^[^\]\n]*\]", lambda m: " " * len(m.group(0)), text)
-    return _QUOTED.sub(lambda m: m.group(0)[0] + "x" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
 
 
 def title_mismatches(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
@@ -31,7 +21,7 @@ def title_mismatches(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     if not links:
         return
     text = doc.prose or doc.text
-    sentences = sentence_bounds(_flat_quotes(text))
+    sentences = quoted_sentences(doc)
     starts = [s for s, _ in sentences]
     cited_in: dict[int, set[int]] = {}
     for found in links:

@@ -6,7 +6,8 @@ import re
 from collections.abc import Iterator
 
 from citeaudit.adapters.authordate import parse_item
-from citeaudit.context import sentence_bounds
+from citeaudit.geometry import QUOTED as _QUOTED
+from citeaudit.geometry import quoted_sentences
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.rules import RuleContext, rule
 
@@ -37,7 +38,7 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
     """
     minimum = int(ctx.options["min-words"])
     text = doc.prose or doc.text
-    sentences = sentence_bounds(_flat_quotes(text))
+    sentences = quoted_sentences(doc)
     seen: set[int] = set()
     for found in ctx.links.of_style("author-date"):
         citation = found.citation
@@ -59,16 +60,6 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
             f"{citation.raw} closes a quotation ({quoted}) but gives no page or other locator",
             context=citation.raw,
         )
-
-
-_QUOTED = re.compile(r"“(?:[^“”\n]|\n(?!\s*\n))*”|(?<![\w\"])\"[^\"\n]*\"(?!\w)")
-
-
-def _flat_quotes(text: str) -> str:
-    """The text with quotations filled in, so a full stop inside one ends no sentence, and
-    footnote markers blanked, so that one after a full stop does not hide the end."""
-    text = re.sub(r"\[\^[^\]\n]*\]", lambda m: " " * len(m.group(0)), text)
-    return _QUOTED.sub(lambda m: m.group(0)[0] + "x" * (len(m.group(0)) - 2) + m.group(0)[-1], text)
 
 
 def _quotation_before(
