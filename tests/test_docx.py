@@ -400,7 +400,7 @@ def records_at(records: list[dict[str, Any]], code: str) -> list[tuple[int, int]
 
 
 @pytest.mark.parametrize(
-    "name", ["lai-2023.docx", "jameson-redlining.docx", "unm-roman-historiography.docx"]
+    "name", ["lai-2023.docx", "jameson-redlining.docx", "authordate-essay.docx"]
 )
 def test_pandoc_fixtures_read_without_io_problems(name: str) -> None:
     records = findings(["--isolated", str(DOCX / name)])

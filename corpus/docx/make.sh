@@ -18,8 +18,9 @@ sup_to_pandoc < ../lai-2023/essay.md | pandoc -f markdown -t docx -o lai-2023.do
 # A footnoted essay (Chicago notes; MIT licence): real Word footnotes.
 pandoc -f markdown -t docx -o jameson-redlining.docx "$SHARED/footnote/jameson-pittsburgh-redlining-essay.md"
 
-# An author-date essay: Chicago author-date with a typed bibliography.
-pandoc -f markdown -t docx -o unm-roman-historiography.docx "$SHARED/author-date/unm-roman-historiography.md"
+# An author-date essay (Chicago author-date, MLA-style student errors, a typed list):
+# this project's own case, since the author-date essays of corpus-real state no licence.
+pandoc -f markdown -t docx -o authordate-essay.docx ../cases/authordate-fires/essay.md
 
 # Zotero and Mendeley citation fields, built from their documented field format.
 "$PY" make_fields.py
