@@ -12,7 +12,7 @@ import os
 import re
 
 from citeaudit.config import Settings
-from citeaudit.model import Diagnostic, Document, Entry, Span
+from citeaudit.model import Document, Entry, Problem, Span
 from citeaudit.problems import problem
 
 __all__ = ["attach_bibliographies", "discover_bibliography"]
@@ -140,7 +140,7 @@ def _bibitems(doc: Document) -> bool:
     return found
 
 
-def _load(path: str) -> tuple[list[Entry], list[Diagnostic]]:
+def _load(path: str) -> tuple[list[Entry], list[Problem]]:
     from citeaudit.adapters.csl import is_csl_path
 
     if is_csl_path(path):
@@ -157,7 +157,7 @@ def _load(path: str) -> tuple[list[Entry], list[Diagnostic]]:
     return entries, problems
 
 
-def _read_csl(path: str) -> tuple[str | None, list[Diagnostic]]:
+def _read_csl(path: str) -> tuple[str | None, list[Problem]]:
     """The text of a CSL file (UTF-8, as JSON and pandoc's YAML require), or IO001. It is
     read as every file a manuscript names is (`citeaudit.fileio`): inside the project, a
     regular file under the size limit, and recorded for the cache."""
@@ -174,7 +174,7 @@ def _read_csl(path: str) -> tuple[str | None, list[Diagnostic]]:
     return None, [problem(path, empty, "IO001", message, "unreadable")]
 
 
-def _missing(doc: Document, path: str, origin: str | None) -> Diagnostic:
+def _missing(doc: Document, path: str, origin: str | None) -> Problem:
     span = doc.bibliography_spans.get(path) or _named_at(doc, path)
     shown = os.path.relpath(path, os.path.dirname(doc.path) or ".")
     if origin == "library":

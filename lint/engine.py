@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from citeaudit import filter as filters
 from citeaudit.config import Settings
 from citeaudit.model import Diagnostic, Document
-from citeaudit.rules import RuleContext, all_rules
+from citeaudit.rules import RuleContext, all_rules, named
 
 
 def check(doc: Document, settings: Settings, enabled: set[str]) -> list[Diagnostic]:
@@ -56,4 +56,4 @@ def _crash(doc: Document, where: str, error: BaseException) -> Diagnostic:
         f"internal error in {where} ({type(error).__name__}: {error}{place}); this "
         "document was not fully checked. Please report it, with the file if you can."
     )
-    return problem(doc.path, doc.span(0, 0), filters.CRASH_CODE, message)
+    return named(problem(doc.path, doc.span(0, 0), filters.CRASH_CODE, message))

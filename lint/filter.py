@@ -153,6 +153,7 @@ def _unused_suppressions(
     doc: Document, unused: list[Suppression], codes: Iterable[str]
 ) -> list[Diagnostic]:
     from citeaudit.problems import problem
+    from citeaudit.rules import named
 
     known = set(codes)
     out = []
@@ -163,10 +164,11 @@ def _unused_suppressions(
         elif s.file_wide:
             message = "unused file-wide suppression: nothing it names was found in this file"
         else:
-            named = ", ".join(s.codes) if s.codes else "any rule"
-            message = f"unused suppression: no {named} finding on the line it covers"
+            codes_named = ", ".join(s.codes) if s.codes else "any rule"
+            message = f"unused suppression: no {codes_named} finding on the line it covers"
         context = doc.text[s.span.start : s.span.end]
-        out.append(problem(doc.path, s.span, "SUP001", message, context, fix=_removal(doc, s)))
+        found = problem(doc.path, s.span, "SUP001", message, context, fix=_removal(doc, s))
+        out.append(named(found))
     return out
 
 

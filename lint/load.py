@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 
 from citeaudit.fileio import MAX_BYTES, Decoded, ReadError, decode, fallback_message, read_bytes
-from citeaudit.model import Diagnostic, Document, LineIndex
+from citeaudit.model import Document, LineIndex, Problem
 from citeaudit.problems import problem
 
 __all__ = ["FORMATS", "MAX_BYTES", "Decoded", "decode", "format_for", "load", "parse"]
@@ -84,14 +83,13 @@ def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Docume
     return doc
 
 
-def fallback_problem(path: str, decoded: Decoded, lines: LineIndex) -> Diagnostic:
+def fallback_problem(path: str, decoded: Decoded, lines: LineIndex) -> Problem:
     """IO001 on the first byte that is not UTF-8, the same whether the file is checked
     itself or read as the bibliography of a manuscript."""
     offset = decoded.bad_offset or 0
     span = lines.span(offset, min(offset + 1, lines.length))
-    found = problem(path, span, "IO001", fallback_message(decoded), "encoding")
     # The file is read and checked all the same: a warning, not an error.
-    return dataclasses.replace(found, severity="warning")
+    return problem(path, span, "IO001", fallback_message(decoded), "encoding", severity="warning")
 
 
 def parse(path: str, text: str, fmt: str) -> Document:

@@ -173,6 +173,22 @@ class Related:
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """What an adapter found while parsing: a code, a place and a message. The engine
+    names it (rule name, default severity) when the rule of its code is enabled; an
+    adapter sets `severity` only where it departs from that rule's default."""
+
+    path: str
+    span: Span
+    code: str
+    message: str
+    context: str = ""
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+    severity: Severity | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Diagnostic:
     path: str
     span: Span
@@ -219,7 +235,7 @@ class Document:
     # The list holds notes (comments, short forms, repeats), not one entry per work.
     notes_list: bool = False
     # Diagnostics found while loading or parsing (IO001, CIT007, BIB001 ...).
-    problems: list[Diagnostic] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     # Bibliography files the document names, resolved to paths.
     bibliographies: list[str] = field(default_factory=list)
     # Where each of `bibliographies` is named in the text (a `bibliography:` value).

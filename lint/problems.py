@@ -1,8 +1,9 @@
-"""Diagnostics that adapters raise while parsing, before any rule runs."""
+"""Problems that adapters raise while parsing, before any rule runs. They carry no rule
+name: the engine gives them that, and their severity, from the catalogue."""
 
 from __future__ import annotations
 
-from citeaudit.model import Diagnostic, Fix, Span
+from citeaudit.model import Fix, Problem, Related, Severity, Span
 
 
 def problem(
@@ -13,19 +14,7 @@ def problem(
     context: str = "",
     *,
     fix: Fix | None = None,
-) -> Diagnostic:
-    from citeaudit.rules import get
-
-    rule = get(code)
-    if rule is None:
-        raise KeyError(f"unknown rule code {code}")
-    return Diagnostic(
-        path=path,
-        span=span,
-        code=code,
-        rule=rule.name,
-        severity=rule.severity,
-        message=message,
-        fix=fix,
-        context=context or message,
-    )
+    related: tuple[Related, ...] = (),
+    severity: Severity | None = None,
+) -> Problem:
+    return Problem(path, span, code, message, context or message, fix, related, severity)

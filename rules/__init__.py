@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from citeaudit.model import Diagnostic, Document, Entry, Fix, Related, Severity, Span
+from citeaudit.model import Diagnostic, Document, Entry, Fix, Problem, Related, Severity, Span
 
 if TYPE_CHECKING:
     from citeaudit.link import Links
@@ -120,10 +120,29 @@ def rule(
 
 
 def from_parser(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
-    """Yield what the adapter found for this rule while parsing."""
-    for problem in doc.problems:
-        if problem.code == ctx.rule.code:
-            yield problem
+    """Yield what the adapter found for this rule while parsing, named by the rule."""
+    for found in doc.problems:
+        if found.code == ctx.rule.code:
+            yield named(found, ctx.rule)
+
+
+def named(found: Problem, rule: Rule | None = None) -> Diagnostic:
+    """A problem as a diagnostic of its rule: the rule's name, and its severity unless the
+    problem sets its own."""
+    rule = rule or get(found.code)
+    if rule is None:
+        raise KeyError(f"unknown rule code {found.code}")
+    return Diagnostic(
+        path=found.path,
+        span=found.span,
+        code=found.code,
+        rule=rule.name,
+        severity=found.severity or rule.severity,
+        message=found.message,
+        fix=found.fix,
+        related=found.related,
+        context=found.context or found.message,
+    )
 
 
 def printed_entries(doc: Document, ctx: RuleContext) -> list[Entry]:

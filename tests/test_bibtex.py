@@ -11,7 +11,7 @@ import pytest
 import citeaudit.rules.bib.bibfile  # noqa: F401  (registers BIB001-BIB004)
 from citeaudit.adapters.bibtex import latex_to_text, load_bib_file, parse_bib, split_names
 from citeaudit.model import Diagnostic, Document, Entry, LineIndex
-from citeaudit.rules import _REGISTRY, RuleContext
+from citeaudit.rules import _REGISTRY, RuleContext, named
 from tests.conftest import findings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -93,7 +93,7 @@ def test_every_real_bib_is_covered() -> None:
 def test_real_duplicate_key_names_both_lines() -> None:
     path = real("pandoc-bib/abma-archaeology-workshops.bib")
     _, problems, _ = load_bib_file(str(path))
-    (duplicate,) = problems
+    (duplicate,) = [named(p) for p in problems]
     assert duplicate.rule == "duplicate-key" and duplicate.severity == "error"
     assert (duplicate.span.line, duplicate.related[0].span.line) == (64, 56)
     assert "line 56" in duplicate.message and "line 64" in duplicate.message
@@ -173,7 +173,7 @@ def test_malformed_bibtex(
 ) -> None:
     entries, problems = parse_bib(text, "refs.bib")
     assert [entry.label for entry in entries] == labels
-    for problem in problems:
+    for problem in map(named, problems):  # as the engine reports them
         severity = "warning" if problem.code == "BIB005" else "error"
         assert problem.path == "refs.bib" and problem.rule and problem.severity == severity
     if expected is None:  # only "no traceback, and something is said"
@@ -201,7 +201,7 @@ def test_duplicate_key_points_at_both_definitions() -> None:
     text = "@book{a, title={First}}\n\n@article{b, title={B}}\n@book{a, title={Second}}\n"
     entries, problems = parse_bib(text, "refs.bib")
     assert [(e.label, e.title) for e in entries] == [("a", "First"), ("b", "B")]
-    (problem,) = problems
+    (problem,) = map(named, problems)
     assert (problem.code, problem.rule, problem.span.line) == ("BIB002", "duplicate-key", 4)
     assert problem.related[0].span.line == 1 and problem.related[0].path == "refs.bib"
 
@@ -211,7 +211,7 @@ def test_load_latin1_file(tmp_path: Path) -> None:
     path.write_bytes(b"@book{nora,\n  title = {Les Lieux de m\xe9moire},\n  year = 1984\n}\n")
     entries, problems, text = load_bib_file(str(path))
     assert entries[0].title == "Les Lieux de mémoire" and "mémoire" in text
-    (problem,) = problems
+    (problem,) = map(named, problems)
     assert (problem.code, problem.severity, problem.span.line) == ("IO001", "warning", 2)
 
 
@@ -233,7 +233,7 @@ def test_load_unreadable_file(tmp_path: Path, content: bytes | None, words: str)
         path.write_bytes(content)
     entries, problems, text = load_bib_file(str(path))
     assert entries == [] and text == ""
-    (problem,) = problems
+    (problem,) = map(named, problems)
     assert (problem.code, problem.rule, problem.severity) == ("IO001", "unreadable-file", "error")
     assert words in problem.message
 

@@ -174,3 +174,18 @@ def test_links_survive_the_trip_back_from_a_worker() -> None:
     assert copy.links.citing(entry)
     citation = copy.citations[0]
     assert copy.links.of_citation(citation)
+
+
+def test_parsing_names_nothing_the_engine_names_problems() -> None:
+    """Adapters return plain problems; only the engine looks up a rule's name and
+    severity, so loading a document loads no rule module."""
+    code = (
+        "import sys\n"
+        "from citeaudit.load import load\n"
+        f"doc = load({str(CORPUS / 'cases' / 'bib001-fires' / 'refs.bib')!r})\n"
+        "assert doc.problems and all(not hasattr(p, 'rule') for p in doc.problems)\n"
+        "print(sorted(m for m in sys.modules if m.startswith('citeaudit.rules')))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from citeaudit.model import Diagnostic, Entry, Field, LineIndex, Related, Severity, Span
+from citeaudit.model import Entry, Field, LineIndex, Problem, Related, Severity, Span
+from citeaudit.problems import problem
 
 __all__ = ["latex_to_text", "load_bib_file", "parse_bib", "split_names"]
 
@@ -246,12 +247,6 @@ class _Layout:
 # ---------------------------------------------------------------------------------------
 # Parsing
 
-_CODE_NAMES = {
-    "BIB001": "bib-syntax-error",
-    "BIB002": "duplicate-key",
-    "BIB005": "duplicate-field",
-    "IO001": "unreadable-file",
-}
 # Fields copied verbatim: markup conversion would damage them.
 _VERBATIM = frozenset({"url", "doi", "file", "eprint", "isbn", "issn", "urldate", "date"})
 _YEAR = re.compile(r"\b(\d{4})\b")
@@ -265,19 +260,10 @@ def _diagnostic(
     message: str,
     context: str,
     *,
-    severity: Severity = "error",
+    severity: Severity | None = None,
     related: tuple[Related, ...] = (),
-) -> Diagnostic:
-    return Diagnostic(
-        path=path,
-        span=span,
-        code=code,
-        rule=_CODE_NAMES[code],
-        severity=severity,
-        message=message,
-        related=related,
-        context=context,
-    )
+) -> Problem:
+    return problem(path, span, code, message, context, related=related, severity=severity)
 
 
 @contextmanager
@@ -313,7 +299,7 @@ def _head_span(text: str, index: LineIndex, start: int) -> Span:
     return index.span(start, max(start, len(text[:end].rstrip())))
 
 
-def parse_bib(text: str, path: str) -> tuple[list[Entry], list[Diagnostic]]:
+def parse_bib(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     """Entries and BIB001/BIB002 diagnostics for the BibTeX `text` of the file at `path`.
 
     Later definitions of a key that is already defined are left out of the entries, as
@@ -339,11 +325,11 @@ def parse_bib(text: str, path: str) -> tuple[list[Entry], list[Diagnostic]]:
 
 def _convert(
     library: Any, text: str, path: str, index: LineIndex
-) -> tuple[list[Entry], list[Diagnostic]]:
+) -> tuple[list[Entry], list[Problem]]:
     from bibtexparser import model
 
     entries: list[tuple[int, Entry]] = []
-    problems: list[Diagnostic] = []
+    problems: list[Problem] = []
     for block in library.entries:
         where = _Located(text, index, block)
         if not block.key.strip():
@@ -392,7 +378,7 @@ def _convert(
 _STRAY = re.compile(r"[{}]|\b[A-Za-z]+\s*=\s*[{\"\d]")
 
 
-def _stray_text(block: Any, text: str, index: LineIndex, path: str) -> list[Diagnostic]:
+def _stray_text(block: Any, text: str, index: LineIndex, path: str) -> list[Problem]:
     where = _Located(text, index, block)
     body = text[where.start : where.end]
     for line_offset, line in _lines(body):
@@ -450,8 +436,8 @@ def _explain(error: BaseException, index: LineIndex) -> str:
 
 def _missing_commas(
     block: Any, text: str, index: LineIndex, path: str, where: _Located, layout: _Layout
-) -> list[Diagnostic]:
-    found: list[Diagnostic] = []
+) -> list[Problem]:
+    found: list[Problem] = []
     for offset in layout.missing_commas:
         at = where.start + offset
         span = index.span(at, at)
@@ -476,7 +462,7 @@ def _reparse_with_commas(raw: str, layout: _Layout) -> Any | None:
 
 def _repeated_fields(
     key: str, index: LineIndex, path: str, where: _Located, layout: _Layout
-) -> list[Diagnostic]:
+) -> list[Problem]:
     found = []
     for written, first, again in layout.repeated:
         first_span = index.span(where.start + first[0], where.start + first[1])
@@ -504,14 +490,14 @@ def _repeated_fields(
     return found
 
 
-def _syntax(block: Any, text: str, index: LineIndex, path: str, where: _Located) -> Diagnostic:
+def _syntax(block: Any, text: str, index: LineIndex, path: str, where: _Located) -> Problem:
     head = _HEAD.match(text, where.start)
     label = f"`@{head.group('type')}{{{head.group('key')}`" if head else "this block"
     message = f"cannot read {label}: {_explain(block.error, index)}"
     return _diagnostic(path, _head_span(text, index, where.start), "BIB001", message, label)
 
 
-def _duplicate(block: Any, text: str, index: LineIndex, path: str, where: _Located) -> Diagnostic:
+def _duplicate(block: Any, text: str, index: LineIndex, path: str, where: _Located) -> Problem:
     first = _Located(text, index, block.previous_block)
     first_span = _head_span(text, index, first.start)
     here = _head_span(text, index, where.start)
@@ -591,7 +577,7 @@ def _derive(fields: dict[str, Field]) -> None:
 # Files
 
 
-def load_bib_file(path: str) -> tuple[list[Entry], list[Diagnostic], str]:
+def load_bib_file(path: str) -> tuple[list[Entry], list[Problem], str]:
     """Read and parse a .bib file a manuscript names, or one checked itself.
 
     It is read as every file is (`citeaudit.fileio`): inside the project, a regular file
@@ -607,7 +593,7 @@ def load_bib_file(path: str) -> tuple[list[Entry], list[Diagnostic], str]:
         message = f"bibliography file: {error}"
         return [], [_diagnostic(path, LineIndex("").span(0, 0), "IO001", message, "unreadable")], ""
     text = decoded.text
-    problems: list[Diagnostic] = []
+    problems: list[Problem] = []
     if decoded.fallback:
         problems.append(fallback_problem(path, decoded, LineIndex(text)))
     entries, found = parse_bib(text, path)

@@ -14,7 +14,8 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from citeaudit.model import Diagnostic, Entry, Field, LineIndex, Span
+from citeaudit.model import Entry, Field, LineIndex, Problem, Span
+from citeaudit.problems import problem
 
 if TYPE_CHECKING:
     import yaml
@@ -65,7 +66,7 @@ def is_csl_path(path: str) -> bool:
     return path.lower().endswith(CSL_SUFFIXES)
 
 
-def parse_csl(text: str, path: str) -> tuple[list[Entry], list[Diagnostic]]:
+def parse_csl(text: str, path: str) -> tuple[list[Entry], list[Problem]]:
     """Entries of a CSL-JSON or CSL-YAML text, and BIB001 for what cannot be read."""
     import yaml
 
@@ -93,7 +94,7 @@ def parse_csl(text: str, path: str) -> tuple[list[Entry], list[Diagnostic]]:
             )
         ]
     entries: list[Entry] = []
-    problems: list[Diagnostic] = []
+    problems: list[Problem] = []
     seen: dict[str, Entry] = {}
     for item in items:
         entry = _entry(item, text, index, path)
@@ -107,13 +108,11 @@ def parse_csl(text: str, path: str) -> tuple[list[Entry], list[Diagnostic]]:
         if label in seen:
             first = seen[label]
             problems.append(
-                Diagnostic(
-                    path=path,
-                    span=entry.label_span or entry.span,
-                    code="BIB002",
-                    rule="duplicate-key",
-                    severity="error",
-                    message=(
+                problem(
+                    path,
+                    entry.label_span or entry.span,
+                    "BIB002",
+                    (
                         f"key `{label}` is defined twice: first on line {first.span.line}, "
                         f"again on line {entry.span.line}; pandoc keeps one of them"
                     ),
@@ -262,7 +261,7 @@ def _date(value: Any) -> str:
     return _text(value)
 
 
-def _unreadable(path: str, index: LineIndex, text: str, error: BaseException) -> Diagnostic:
+def _unreadable(path: str, index: LineIndex, text: str, error: BaseException) -> Problem:
     mark = getattr(error, "problem_mark", None)
     at = mark.index if mark is not None else 0
     at = min(max(at, 0), len(text))
@@ -279,13 +278,5 @@ def _unreadable(path: str, index: LineIndex, text: str, error: BaseException) ->
     )
 
 
-def _problem(path: str, span: Span, message: str, context: str) -> Diagnostic:
-    return Diagnostic(
-        path=path,
-        span=span,
-        code="BIB001",
-        rule="bib-syntax-error",
-        severity="error",
-        message=message,
-        context=context,
-    )
+def _problem(path: str, span: Span, message: str, context: str) -> Problem:
+    return problem(path, span, "BIB001", message, context)

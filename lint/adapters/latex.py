@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 
-from citeaudit.model import Citation, Diagnostic, Document, LineIndex, Note, Span, Suppression
+from citeaudit.model import Citation, Document, LineIndex, Note, Problem, Span, Suppression
 
 __all__ = [
     "CITE_COMMANDS",
@@ -522,16 +522,11 @@ def parse_latex_project(
     return documents
 
 
-def _missing(doc: Document, include: _Include) -> Diagnostic:
-    span = doc.span(include.start, include.end)
-    return Diagnostic(
-        path=doc.path,
-        span=span,
-        code="IO001",
-        rule="unreadable-file",
-        severity="error",
-        message=_why(include),
-        context=include.written,
+def _missing(doc: Document, include: _Include) -> Problem:
+    from citeaudit.problems import problem
+
+    return problem(
+        doc.path, doc.span(include.start, include.end), "IO001", _why(include), include.written
     )
 
 
