@@ -347,3 +347,26 @@ def test_src001_for_author_date(tmp_path: Path, sentence: str, fires: bool) -> N
     )
     codes = {r["code"] for r in findings(["--isolated", "--select", "SRC001", str(path)])}
     assert ("SRC001" in codes) is fires
+
+
+def test_an_r_chunk_figure_caption_is_prose_and_its_citation_counts(tmp_path: Path) -> None:
+    """knitr prints `fig.cap` under the figure: a work cited only there is cited (the
+    Goldstone paper cites Cowell in a caption), and the chunk's code is still not prose."""
+    from citeaudit.load import load
+
+    text = (
+        "Inequality is the rule (Heller 12).\n\n"
+        "```{r curves, fig.cap=\"Lorenz curves of ``citations,'' see Cowell, chap. 2.\"}\n"
+        "plot(x)  # (Nobody 1999)\n"
+        "```\n\n"
+        "# Works Cited\n\n"
+        "- Cowell, Frank. *Measuring Inequality*. Oxford UP, 2011.\n"
+        "- Heller, Agnes. *A Theory of Modernity*. Blackwell, 1999.\n"
+    )
+    doc = load("paper.Rmd", text.encode("utf-8"))
+    caption = text.index("see Cowell")
+    assert doc.prose[caption : caption + 10] == "see Cowell"
+    assert "plot(x)" not in doc.prose and "``" not in doc.prose
+    (tmp_path / "paper.Rmd").write_text(text, encoding="utf-8")
+    records = findings(["--isolated", "paper.Rmd"], cwd=tmp_path)
+    assert not [r for r in records if r["code"] == "CIT002"], records

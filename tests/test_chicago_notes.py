@@ -180,3 +180,15 @@ def test_missing_bibliography_page_is_reported(tmp_path: Path) -> None:
     (tmp_path / "essay.md").write_text(essay, encoding="utf-8")
     codes = sorted(r["code"] for r in findings(["essay.md"], cwd=tmp_path))
     assert codes == ["IO001", "NOTE004"]
+
+
+def test_a_note_label_with_a_space_is_reported_as_a_lost_note(tmp_path: Path) -> None:
+    """`[^HistFic vs Hist]` (the UNM historical-fiction essay): not unreferenced, invalid."""
+    (tmp_path / "essay.md").write_text(
+        "Fiction is not history.[^HistFic vs Hist]\n\n"
+        "[^HistFic vs Hist]: White, *Metahistory*, 3.\n",
+        encoding="utf-8",
+    )
+    records = findings(["--isolated", "--select", "NOTE002", "essay.md"], cwd=tmp_path)
+    (record,) = records
+    assert "has a space" in record["message"] and "never referenced" not in record["message"]

@@ -122,6 +122,9 @@ def _blank_all(chars: list[str], pattern: re.Pattern[str], text: str, keep: int 
         blank(chars, match.start() + keep, match.end())
 
 
+_CHUNK_CAPTION = re.compile(r"\bfig\.s?cap\s*=\s*\"((?:[^\"\\\n]|\\.)*)\"")
+
+
 def _blank_fences(chars: list[str], text: str) -> None:
     pos = 0
     while True:
@@ -133,6 +136,13 @@ def _blank_fences(chars: list[str], text: str) -> None:
         close = closing.search(text, opening.end())
         end = close.end() if close else len(text)
         blank(chars, opening.start(), end)
+        # An R Markdown chunk's figure caption is printed as prose (knitr writes it under
+        # the figure), so its citations count: `fig.cap="... see Cowell, chap. 2."`.
+        if opening.group(0).lstrip(" `~").startswith("{r"):
+            for caption in _CHUNK_CAPTION.finditer(text, opening.start(), opening.end()):
+                # LaTeX quotes (``...'') are not inline code: their backticks stay blank.
+                shown = text[caption.start(1) : caption.end(1)].replace("`", " ")
+                chars[caption.start(1) : caption.end(1)] = shown
         pos = end
 
 

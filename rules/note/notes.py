@@ -54,9 +54,16 @@ def unused_note(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         # An inline note is its own marker; a colon-less definition is CIT007's finding.
         if not used[note.label] and not note.inline and not note.malformed:
             span = doc.span(note.span.start, note.body_span.start)
-            yield ctx.diagnostic(
-                span, f"note [^{note.label}] is never referenced", context=note.text[:80]
-            )
+            message = f"note [^{note.label}] is never referenced"
+            if any(ch.isspace() for ch in note.label):
+                # Pandoc and kramdown take no label with a space for a note: the marker in
+                # the text is printed as it is, so the note is lost, not just unreferenced.
+                message = (
+                    f"note label [^{note.label}] has a space, which Pandoc and kramdown do not "
+                    "accept: its markers are printed as text and the note is dropped; "
+                    "use a label without spaces"
+                )
+            yield ctx.diagnostic(span, message, context=note.text[:80])
 
 
 def _note_links(ctx: RuleContext, problem: str) -> Iterator[Link]:
