@@ -192,3 +192,30 @@ def test_a_note_label_with_a_space_is_reported_as_a_lost_note(tmp_path: Path) ->
     records = findings(["--isolated", "--select", "NOTE002", "essay.md"], cwd=tmp_path)
     (record,) = records
     assert "has a space" in record["message"] and "never referenced" not in record["message"]
+
+
+@pytest.mark.parametrize(
+    ("note", "fires"),
+    [
+        # One work, printed before the events its sentence reports.
+        ("William Stueck, *Rethinking the Korean War* (Princeton: Princeton UP, 1947), 73.", True),
+        # Printed after them.
+        ("William Stueck, *Rethinking the Korean War* (Princeton: Princeton UP, 2002), 73.", False),
+        # Several works: the sentence's events cannot be pinned on one of them.
+        (
+            "William Stueck, *Rethinking the Korean War* (Princeton: Princeton UP, 1947), 73; "
+            "Bruce Cumings, *The Korean War* (New York: Modern Library, 2010), 12.",
+            False,
+        ),
+    ],
+)
+def test_src001_reads_the_sentence_that_carries_the_note(
+    tmp_path: Path, note: str, fires: bool
+) -> None:
+    (tmp_path / "essay.md").write_text(
+        f"Stalin approved the attack in April 1950.[^1]\n\n[^1]: {note}\n", encoding="utf-8"
+    )
+    records = findings(["--isolated", "--select", "SRC001", "essay.md"], cwd=tmp_path)
+    assert bool(records) is fires, records
+    if fires:
+        assert "a source of 1947 for events of 1950" in records[0]["message"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime
 import re
+from collections import Counter
 from collections.abc import Iterator
 
 from citeaudit.linking import describe, label_text
@@ -23,12 +24,16 @@ def _describe(entry: Entry) -> str:
 @rule("SRC001", "anachronistic-source", "warning")
 def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
-    In a numeric document, reports a citation whose source is dated before the events
-    its sentence reports: the latest year the sentence writes (or, when it writes none,
-    the latest year written earlier in its paragraph, as in "his meeting with Kim on
-    March 5, 1949. He demanded ... [6]") is after the entry's year. Years in parentheses
-    or right after a name ("Cumings (1981)", "Stueck 1993") name publications, not
-    events, and years after this one are predictions; neither counts.
+    Reports a citation whose source is dated before the events its sentence reports: the
+    latest year the sentence writes is after the entry's year. In a numeric document,
+    when the sentence writes no year, the latest year written earlier in its paragraph
+    counts (as in "his meeting with Kim on March 5, 1949. He demanded ... [6]"). For
+    author-date and MLA citations the sentence is the one that holds the citation; for a
+    footnote it is the sentence that carries the note's marker, and only a note that
+    cites one work is judged (a note of several sources cannot say which one the events
+    belong to). Years in parentheses or right after a name ("Cumings (1981)", "Stueck
+    1993") name publications, not events, and years after this one are predictions;
+    neither counts.
 
     ## Why is this bad?
     A source cannot report what happened after it was written. Either the entry's year is
@@ -74,13 +79,17 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
 
 
 def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
-    found = [f for f in ctx.links.of_style("author-date") if f.entry is not None]
+    """SRC001 for author-date, MLA and note citations: the events of the sentence that
+    cites (for a note, the sentence that carries its marker) against the entry's year."""
+    found = [f for f in ctx.links.of_style("author-date", "note") if f.entry is not None]
     if not found:
         return
     this_year = datetime.date.today().year
     chars = list(doc.prose or doc.text)
-    for citation in doc.citations:  # a citation's own years are publications, not events
-        for i in range(citation.span.start, min(citation.span.end, len(chars))):
+    # A citation's own years are publications, not events; a note marker is no year.
+    spans = [c.span for c in doc.citations] + [r.span for r in doc.note_refs]
+    for span in spans:
+        for i in range(span.start, min(span.end, len(chars))):
             if chars[i] not in "\r\n":
                 chars[i] = " "
     text = "".join(chars)
@@ -88,26 +97,45 @@ def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagno
 
     sentences = sentence_bounds(text)
     starts = [s for s, _ in sentences]
+    markers: dict[str, list[int]] = {}
+    for ref in doc.note_refs:
+        markers.setdefault(ref.label, []).append(ref.span.start)
+    # A note that cites several works ("See also ...") cannot say which of them the
+    # sentence's events belong to: only a note with one citation is judged.
+    per_note = Counter(c.note_label for c in doc.citations if c.style == "note")
     for link in found:
         entry = link.entry
         assert entry is not None
         published = (entry.year or "")[:4]
         if not published.isdigit():
             continue
-        at = bisect.bisect_right(starts, link.citation.span.start) - 1
-        if at < 0:
-            continue
-        years = _events(text, sentences[at][0], link.citation.span.start, this_year)
-        if not years or max(years) <= int(published):
-            continue
-        event = max(years)
-        yield ctx.diagnostic(
-            link.span or link.citation.span,
-            f"{link.citation.raw} cites a source of {published} for events of {event}: "
-            f"entry {describe(entry)}",
-            related=[ctx.related(entry.span, f"entry {describe(entry)}")],
-            context=f"{link.target} {published} < {event}",
-        )
+        if link.citation.style == "note":
+            label = link.citation.note_label or ""
+            places = markers.get(label, [])[:1] if per_note[label] == 1 else []
+        else:
+            places = [link.citation.span.start]
+        for place in places:
+            at = bisect.bisect_right(starts, place) - 1
+            if at < 0:
+                continue
+            years = _events(text, sentences[at][0], place, this_year)
+            if not years or max(years) <= int(published):
+                continue
+            event = max(years)
+            where = link.span or link.citation.span
+            yield ctx.diagnostic(
+                where,
+                f"{_shown(link.citation.raw)} cites a source of {published} for events of "
+                f"{event}: entry {describe(entry)}",
+                related=[ctx.related(entry.span, f"entry {describe(entry)}", path=entry.path)],
+                context=f"{link.target} {published} < {event}",
+                path=link.citation.path,
+            )
+
+
+def _shown(raw: str, width: int = 60) -> str:
+    raw = " ".join(raw.split())
+    return raw if len(raw) <= width else f"'{raw[: width - 1].rsplit(' ', 1)[0]}…'"
 
 
 _AS_OF = re.compile(
