@@ -18,6 +18,7 @@ from citeaudit.model import Citation, CitationStyle, Document, Entry, Span
 
 if TYPE_CHECKING:
     from citeaudit.audit import Analysis
+    from citeaudit.context import CitationContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +68,7 @@ class Links:
                 self._by_entry[id(found.entry)].append(found)
         self._audit: Analysis | None = None
         self._by_citation: dict[int, list[Link]] | None = None
+        self._contexts: dict[int, CitationContext] | None = None
 
     def __getstate__(self) -> dict[str, object]:
         # The indexes are keyed by object identity, which a copy to another process (a
@@ -111,6 +113,18 @@ class Links:
 
             self._audit = analyse_document(self.doc)
         return self._audit
+
+    def context_of(self, citation: Citation) -> CitationContext:
+        """What the citing sentence says (names, dates, kinds of document), for a citation
+        the numeric audit does not read: computed once, for all of them, on first use."""
+        if self._contexts is None:
+            from citeaudit.context import citation_contexts
+
+            wanted = [c for c in self.doc.citations if c.style in ("author-date", "note")]
+            self._contexts = {
+                id(found.citation): found for found in citation_contexts(self.doc, wanted)
+            }
+        return self._contexts[id(citation)]
 
     @property
     def relinked(self) -> dict[str, str]:

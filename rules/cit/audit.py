@@ -9,12 +9,14 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+from citeaudit.linking import describe
 from citeaudit.model import Diagnostic, Document, Edit, Entry, Fix, Related
 from citeaudit.rules import RuleContext, rule
 
 if TYPE_CHECKING:
     from citeaudit.audit import Item, ShiftRun
     from citeaudit.context import DateRef
+    from citeaudit.link import Link
 
 
 def describe_entry(entry: Entry, label: bool = True) -> str:
@@ -201,7 +203,9 @@ def overloaded_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     dated context of the number.
 
     A book cited for several dated events is fine and is not reported: the rule needs the
-    sentences to describe documents, since one document has one date.
+    sentences to describe documents, since one document has one date. The same holds for
+    an author-date citation: `(Niu 1991)` for a cable of 29 September and a telegram of
+    19 October, when the list's Niu 1991 is one article.
 
     ## Why is this bad?
     One entry cannot be a cable of 29 September and a telegram of 19 October. Either the
@@ -216,12 +220,13 @@ def overloaded_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     ```
     Cite each document, or the collection that holds them.
     """
+    gap = int(ctx.options["min-gap-days"])
+    yield from _overloaded_by_author(ctx, gap)
     analysis = ctx.links.audit
     by_label: dict[str, list[Item]] = defaultdict(list)
     for item in analysis.items:
         if item.own is not None and item.single:
             by_label[item.label].append(item)
-    gap = int(ctx.options["min-gap-days"])
     for label, items in by_label.items():
         if len(items) < 2:
             continue
@@ -249,6 +254,43 @@ def overloaded_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
             ]
             + [_entry_location(ctx, entry, f"entry [{label}]")],
             context=f"[{label}] overloaded: {described}",
+        )
+
+
+def _overloaded_by_author(ctx: RuleContext, gap: int) -> Iterator[Diagnostic]:
+    """CIT005 for author-date citations: one (Author Year) for dated documents."""
+    cited: dict[int, list[Link]] = defaultdict(list)
+    for found in ctx.links.of_style("author-date"):
+        if found.entry is not None and len(found.citation.targets) == 1:
+            cited[id(found.entry)].append(found)
+    for links in cited.values():
+        entry = links[0].entry
+        if len(links) < 2 or entry is None or _collection(entry):
+            continue
+        dated = []
+        for found in links:
+            context = ctx.links.context_of(found.citation)
+            when = next((d for d in context.dates if d.month and d.day), None)
+            if when is not None and context.kinds:
+                dated.append((found, when, context.kinds[0]))
+        if len(dated) < 2 or not _distinct([d for _, d, _ in dated], gap):
+            continue
+        described = "; ".join(
+            f"a {kind} of {d.describe()}{f' {d.year}' if d.year else ''}" for _, d, kind in dated
+        )
+        first = dated[0][0]
+        noun = entry.entry_type or "work"
+        yield ctx.diagnostic(
+            first.span or first.citation.span,
+            f"{first.citation.raw} is cited for {len(dated)} different documents ({described}), "
+            f"but entry {describe(entry)} is {'an' if noun[0] in 'aeiou' else 'a'} {noun}"
+            f"{f' of {entry.year}' if entry.year else ''}, which cannot be all of them",
+            related=[
+                ctx.related(found.span or found.citation.span, f"also cited for a {kind}")
+                for found, _, kind in dated[1:]
+            ]
+            + [ctx.related(entry.span, "the entry", path=entry.path)],
+            context=f"{first.target} overloaded: {described}",
         )
 
 
