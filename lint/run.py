@@ -269,7 +269,11 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
     inputs: list[tuple[str, bytes | str | None]] = []
     on_disk = [p for p in options.paths if p != "-"]
     if "-" in options.paths:
-        inputs.append((options.stdin_filename or "<stdin>", sys.stdin.buffer.read()))
+        from citeaudit.fileio import MAX_BYTES
+
+        # One byte over the limit is enough to refuse it: `cat /dev/zero |` must end.
+        data = sys.stdin.buffer.read(MAX_BYTES + 1)
+        inputs.append((options.stdin_filename or "<stdin>", data))
     for path in on_disk:
         # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
         if not os.path.lexists(path):

@@ -499,3 +499,26 @@ def test_permission_denied_on_an_include(shared_folder: Path) -> None:
         "cannot read included file `part`: cannot read file: Permission denied"
     ]
     assert stat.S_IMODE((shared_folder / "part.tex").stat().st_mode) == 0
+
+
+def test_endless_standard_input_is_cut_at_the_limit(project: Path) -> None:
+    with open("/dev/zero", "rb") as zeros:
+        proc = subprocess.run(
+            [sys.executable, "-m", "citeaudit", "check", "--format", "json", "-"],
+            cwd=project,
+            stdin=zeros,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 1, proc.stderr
+    (record,) = json.loads(proc.stdout)
+    assert record["code"] == "IO001" and "over the 20 MiB limit" in record["message"]
+
+
+def test_a_baseline_that_is_a_fifo_is_an_error_not_a_hang(project: Path) -> None:
+    os.mkfifo(project / "baseline.json")
+    (project / "essay.md").write_text(UNCITED)
+    outcome = citeaudit(["--baseline", "baseline.json", "essay.md"], project, timeout=20)
+    assert outcome.code == 2
+    assert "baseline.json: not a regular file: it is a named pipe (FIFO)" in outcome.stderr
