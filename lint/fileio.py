@@ -36,6 +36,11 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 class ReadError(Exception):
     """A file that cannot be read; the message says why, never what it holds."""
 
+    @property
+    def reason(self) -> str:
+        """The message without "cannot read file: ", for callers that say that already."""
+        return str(self).removeprefix("cannot read file: ")
+
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
