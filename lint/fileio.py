@@ -104,8 +104,9 @@ def git_root(folder: str) -> str | None:
 def read_bytes(path: str, *, named: bool = False, limit: int = MAX_BYTES) -> bytes:
     """The bytes of `path`, or ReadError with the reason.
 
-    `named`: the path comes from a manuscript (an include, a bibliography) rather than
-    from the user, so it must lie inside the current scope's project."""
+    `named`: the path comes from the files (an include, a bibliography, a symbolic link
+    found in a folder walk) rather than from the user, so it must lie inside the current
+    scope's project."""
     current = _scope.get()
     if named and current is not None and not current.allow_outside:
         real = os.path.realpath(path)

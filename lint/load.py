@@ -40,11 +40,16 @@ def format_for(path: str, text: str | None = None) -> str | None:
     return fmt
 
 
-def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Document:
-    """Load and parse one manuscript; problems come back as diagnostics on the document."""
+def load(
+    path: str, data: bytes | None = None, fmt: str | None = None, *, confined: bool = False
+) -> Document:
+    """Load and parse one manuscript; problems come back as diagnostics on the document.
+
+    `confined`: the file was found, not named by the user, so it is read only inside the
+    project (a symbolic link may point anywhere)."""
     if data is None:
         try:
-            data = read_bytes(path, limit=MAX_BYTES)
+            data = read_bytes(path, named=confined, limit=MAX_BYTES)
         except ReadError as error:
             return _unreadable(path, str(error))
     if len(data) > MAX_BYTES:

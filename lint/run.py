@@ -60,6 +60,9 @@ class Configs:
         self.cache: dict[str, cfg.Settings] = {}
         # Folders that a walk could not read, with the reason: reported as IO001.
         self.unreadable: dict[str, str] = {}
+        # Files a folder walk found, not named by the user: a symbolic link among them
+        # that points out of the project is not followed (a pull request can add one).
+        self.walked: set[str] = set()
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
 
     def for_path(self, path: str) -> cfg.Settings:
@@ -251,7 +254,7 @@ def _check_one(
         config_root = settings.root if settings.source else None
         allowed = Scope(project_roots(path, config_root), settings.allow_outside_root)
         with scope(allowed):
-            doc = load(path, data)
+            doc = load(path, data, confined=path in configs.walked)
             attach_bibliographies(doc, settings)
     try:
         found = check(doc, settings, cfg.enabled_codes(settings, path, defaults))
@@ -287,7 +290,10 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
         configs.unreadable[folder] = reason
         inputs.append((folder, None))
 
+    named = set(on_disk)
     for path in manuscripts(on_disk, skip, options.force_exclude, unreadable_folder):
+        if path not in named:
+            configs.walked.add(path)
         inputs.append((path, None))
     return inputs
 

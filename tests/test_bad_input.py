@@ -522,3 +522,20 @@ def test_a_baseline_that_is_a_fifo_is_an_error_not_a_hang(project: Path) -> None
     outcome = citeaudit(["--baseline", "baseline.json", "essay.md"], project, timeout=20)
     assert outcome.code == 2
     assert "baseline.json: not a regular file: it is a named pipe (FIFO)" in outcome.stderr
+
+
+def test_a_symlink_found_in_a_walk_is_not_followed_out_of_the_project(project: Path) -> None:
+    os.symlink("../outside.tex", project / "notes.tex")
+    os.symlink("/etc/passwd", project / "passwd.md")
+    (project / "essay.md").write_text(UNCITED)
+    outcome = citeaudit(["."], project)
+    never_leaks(outcome)
+    assert "root:" not in outcome.stdout
+    assert sorted((r["path"], r["code"]) for r in outcome.records) == [
+        ("essay.md", "CIT002"),
+        ("notes.tex", "IO001"),
+        ("passwd.md", "IO001"),
+    ]
+    assert all("outside the project" in m for m in outcome.messages())
+    # Named by the user, a file is read wherever it lies.
+    assert "IO001" not in citeaudit(["notes.tex"], project).codes()
