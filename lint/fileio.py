@@ -238,12 +238,13 @@ class WriteRefused(Exception):
     """Rewriting the file would lose something the user owns; the message says what."""
 
 
-def write_atomic(path: str, data: bytes, *, keep_owner: bool = True) -> None:
+def write_atomic(path: str, data: bytes, *, keep_owner: bool = False) -> None:
     """Replace `path` with `data` so that a reader, or a kill at any moment, sees the old
     file or the new one, never a mix, and no temporary file is left behind.
 
-    The new file keeps the old one's mode and owner. A file with other hard links is
-    refused (a rename would cut them off) and so is one whose owner cannot be kept."""
+    The new file keeps the old one's mode. With `keep_owner` (a user's own file, not a
+    report) it keeps the owner and group too, and WriteRefused says why when it cannot:
+    a file with other hard links (a rename would cut them off), or another user's."""
     folder = os.path.dirname(os.path.abspath(path))
     old: os.stat_result | None = None
     with contextlib.suppress(FileNotFoundError):
@@ -261,9 +262,15 @@ def write_atomic(path: str, data: bytes, *, keep_owner: bool = True) -> None:
             stream.write(data)
             stream.flush()
             if old is not None:
-                os.fchmod(stream.fileno(), old.st_mode & 0o7777)
+                # The owner first: chown clears the set-user-ID and set-group-ID bits.
                 if keep_owner and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
-                    os.fchown(stream.fileno(), old.st_uid, old.st_gid)
+                    try:
+                        os.fchown(stream.fileno(), old.st_uid, old.st_gid)
+                    except PermissionError as error:
+                        raise WriteRefused(
+                            f"its owner and group cannot be kept ({error.strerror})"
+                        ) from error
+                os.fchmod(stream.fileno(), old.st_mode & 0o7777)
             os.fsync(stream.fileno())
             if temporary is None:
                 # An unnamed file (O_TMPFILE): nothing is on disk to leave behind until it

@@ -340,7 +340,7 @@ def _write(doc: Document, text: str) -> str | None:
     if not mode & 0o222 or not os.access(target, os.W_OK):
         return "it is read-only (make it writable to fix it)"
     try:
-        write_atomic(target, payload)
+        write_atomic(target, payload, keep_owner=True)
     except WriteRefused as refused:
         return f"not rewritten: {refused}"
     except OSError as error:

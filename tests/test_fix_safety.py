@@ -189,3 +189,12 @@ def test_killed_while_writing_leaves_no_temporary_file(tmp_path: Path) -> None:
     assert proc.returncode == -signal.SIGKILL
     assert path.read_text() == STALE
     assert [p.name for p in tmp_path.iterdir()] == ["essay.md"]
+
+
+def test_a_report_file_with_a_hard_link_is_still_written(tmp_path: Path) -> None:
+    (tmp_path / "essay.md").write_text(STALE)
+    (tmp_path / "report.json").write_text("[]")
+    os.link(tmp_path / "report.json", tmp_path / "other.json")
+    result = run_cli(["check", "--format", "json", "-o", "report.json", "essay.md"], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "SUP001" in (tmp_path / "report.json").read_text()
