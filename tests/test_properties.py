@@ -59,6 +59,16 @@ FRAGMENTS = [
 fragment_text = st.lists(
     st.one_of(st.sampled_from(FRAGMENTS), st.text(max_size=6)), max_size=50
 ).map("".join)
+# Text with something to fix in it, among the fragments: an unused suppression (two on
+# one line need two passes), a note marker with a space, a note definition without colon.
+FIXABLE = [
+    "A claim [1]. <!-- citeaudit: ignore CIT003 -->\n",
+    "<!-- citeaudit: ignore CIT001 --> <!-- citeaudit: ignore CIT004 -->\nText.\n",
+    "% citeaudit: ignore CIT005\n",
+    "Text.[^ 1]\n\n[^1]: A note.\n",
+    "Text.[^2]\n\n[^2] A note without its colon.\n",
+]
+fixable_text = st.tuples(fragment_text, st.sampled_from(FIXABLE), fragment_text).map("".join)
 any_text = st.text(max_size=400)
 texts = st.one_of(fragment_text, any_text)
 FORMATS = {
@@ -208,7 +218,7 @@ def test_parsing_and_rules_never_raise_and_spans_lie_inside(text: str, fmt: str)
 
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
-    body=fragment_text,
+    body=st.one_of(fixable_text, fragment_text),
     encoding=st.sampled_from(list(ENCODINGS)),
     newline=st.sampled_from(NEWLINES),
 )
@@ -250,7 +260,7 @@ def test_long_parsing_and_rules(text: str, fmt: str) -> None:
 @pytest.mark.slow
 @long_run(20_000)
 @given(
-    body=fragment_text,
+    body=st.one_of(fixable_text, fragment_text),
     encoding=st.sampled_from(list(ENCODINGS)),
     newline=st.sampled_from(NEWLINES),
 )
