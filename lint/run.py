@@ -278,8 +278,7 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         inputs.append((options.stdin_filename or "<stdin>", data))
     for path in on_disk:
-        # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
-        if not os.path.lexists(path):
+        if _missing(path):
             return [(path, f"{path}: no such file or folder")]
     from citeaudit.discover import Excluder
 
@@ -296,6 +295,18 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
             configs.walked.add(path)
         inputs.append((path, None))
     return inputs
+
+
+def _missing(path: str) -> bool:
+    """A typo in a path is a usage error; a dangling symlink or a file in a folder that
+    may not be searched is a file that cannot be read (IO001), as in a folder walk."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _unreadable(path: str, message: str) -> Document:

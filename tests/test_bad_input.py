@@ -474,9 +474,11 @@ def test_permission_denied_is_io001_named_or_found(shared_folder: Path) -> None:
     (shared_folder / "locked").chmod(0)
     (shared_folder / "open.md").write_text(UNCITED)
 
-    named = as_nobody(shared_folder, ["secret.md", "open.md"])
+    # A file in a folder that may not be searched looked missing: exit 2, a usage error.
+    named = as_nobody(shared_folder, ["secret.md", "open.md", "locked/inside.md"])
     assert named.code == 1, named.stderr
     assert sorted((r["path"], r["code"], r["message"]) for r in named.records) == [
+        ("locked/inside.md", "IO001", "cannot read file: Permission denied"),
         ("open.md", "CIT002", "entry [2] is never cited"),
         ("secret.md", "IO001", "cannot read file: Permission denied"),
     ]
