@@ -1,4 +1,4 @@
-"""Every file citeaudit reads goes through `read_text`; every file it writes, `write_atomic`.
+"""Every file citeaudit reads goes through `read_bytes`; every file it writes, `write_atomic`.
 
 A pre-commit hook or CI job runs citeaudit on whatever a stranger's pull request
 contains, so reading is guarded in one place: only regular files (a FIFO would block the
@@ -182,9 +182,8 @@ def decode(data: bytes) -> Decoded | None:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f")
     if controls > 8:
         return None
-    # Every byte before the first bad one is valid UTF-8: its code points are counted.
-    offset = len(data[:bad].decode("utf-8", "replace"))
-    return _lines(Decoded(text, encoding, False, True, offset))
+    # cp1252 and Latin-1 read one character per byte: the bad byte's offset is its index.
+    return _lines(Decoded(text, encoding, False, True, bad))
 
 
 def fallback_message(decoded: Decoded) -> str:

@@ -541,3 +541,11 @@ def test_a_symlink_found_in_a_walk_is_not_followed_out_of_the_project(project: P
     assert all("outside the project" in m for m in outcome.messages())
     # Named by the user, a file is read wherever it lies.
     assert "IO001" not in citeaudit(["notes.tex"], project).codes()
+
+
+def test_the_encoding_warning_points_at_the_first_bad_byte(project: Path) -> None:
+    # UTF-8 before the bad byte: the whole file is read as cp1252, one character a byte.
+    data = "Caf\u00e9 society [1].\n".encode() + b"Na\xefve claim.\n" + ESSAY[32:].encode()
+    (project / "essay.md").write_bytes(data)
+    (record,) = [r for r in citeaudit(["essay.md"], project).records if r["code"] == "IO001"]
+    assert (record["line"], record["column"]) == (2, 3)
