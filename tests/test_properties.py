@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import difflib
 import os
 import re
 import tempfile
@@ -118,6 +119,7 @@ ENCODINGS = {
 }
 NEWLINES = ["\n", "\r\n", "\r"]
 _ANY_NEWLINE = re.compile(r"\r\n|\r|\n")
+_LINES = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
 
 
 def encoded(text: str, encoding: str) -> bytes:
@@ -160,6 +162,13 @@ def fix_keeps_the_file(body: str, encoding: str, newline: str) -> None:
     if first != original:
         endings = set(_ANY_NEWLINE.findall(after))
         assert endings <= {newline}, f"line endings changed: {endings} in a {newline!r} file"
+        # Outside the fixed spans nothing changes: every line that differs held what the
+        # safe fixes change (a suppression comment, a note marker or definition).
+        before_lines, after_lines = _LINES.findall(text), _LINES.findall(after)
+        matcher = difflib.SequenceMatcher(None, before_lines, after_lines, autojunk=False)
+        for tag, i1, i2, _, _ in matcher.get_opcodes():
+            touched = "".join(before_lines[i1:i2])
+            assert tag == "equal" or "citeaudit" in touched or "[^" in touched, (tag, touched)
 
 
 class Interrupted(BaseException):
