@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import codecs
 import contextlib
-import difflib
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from citeaudit import fileio
@@ -162,13 +162,13 @@ def fix_keeps_the_file(body: str, encoding: str, newline: str) -> None:
     if first != original:
         endings = set(_ANY_NEWLINE.findall(after))
         assert endings <= {newline}, f"line endings changed: {endings} in a {newline!r} file"
-        # Outside the fixed spans nothing changes: every line that differs held what the
-        # safe fixes change (a suppression comment, a note marker or definition).
-        before_lines, after_lines = _LINES.findall(text), _LINES.findall(after)
-        matcher = difflib.SequenceMatcher(None, before_lines, after_lines, autojunk=False)
-        for tag, i1, i2, _, _ in matcher.get_opcodes():
-            touched = "".join(before_lines[i1:i2])
-            assert tag == "equal" or "citeaudit" in touched or "[^" in touched, (tag, touched)
+        # Outside the fixed spans nothing changes: every line that is gone held what the
+        # safe fixes change (a suppression comment, a note marker or definition), and no
+        # fix adds a line. (Counted, not aligned: a diff may pair lines either way.)
+        before_lines, after_lines = Counter(_LINES.findall(text)), Counter(_LINES.findall(after))
+        gone, new = before_lines - after_lines, after_lines - before_lines
+        assert all("citeaudit" in line or "[^" in line for line in gone), gone
+        assert new.total() <= gone.total(), (gone, new)
 
 
 class Interrupted(BaseException):
@@ -225,6 +225,8 @@ def test_parsing_and_rules_never_raise_and_spans_lie_inside(text: str, fmt: str)
     never_raises(text, fmt)
 
 
+# Found by the long run: a line diff paired the lines of this fix the other way round.
+@example(body="<!-- citeaudit: ignore CIT001 -->0\n0\n", encoding="utf-8", newline="\n")
 @settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     body=st.one_of(fixable_text, fragment_text),
