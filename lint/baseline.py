@@ -79,15 +79,19 @@ def _portable(path: str, folder: str) -> str:
 
 
 def _load(path: str) -> list[Key]:
+    from citeaudit.fileio import ReadError, read_bytes
+
+    if not os.path.lexists(path):
+        raise BaselineError(f"{path}: no such file (create it with --write-baseline {path})")
     try:
-        with open(path, encoding="utf-8") as stream:
-            document = json.load(stream)
-    except FileNotFoundError as error:
-        raise BaselineError(
-            f"{path}: no such file (create it with --write-baseline {path})"
-        ) from error
-    except (OSError, UnicodeDecodeError) as error:
+        # Read as every file is: a regular file, with a bound (a FIFO would hang the run).
+        document = json.loads(read_bytes(path).decode("utf-8"))
+    except ReadError as error:
+        raise BaselineError(f"{path}: {error}") from error
+    except UnicodeDecodeError as error:
         raise BaselineError(f"{path}: cannot read: {error}") from error
+    except RecursionError as error:
+        raise BaselineError(f"{path}: nested too deeply to be a baseline") from error
     except json.JSONDecodeError as error:
         raise BaselineError(
             f"{path}: not valid JSON (line {error.lineno}: {error.msg}); "

@@ -1,4 +1,4 @@
-"""Every file citeaudit reads goes through `read_text`; every file it writes, `write_atomic`.
+"""Every file citeaudit reads goes through `read_bytes`; every file it writes, `write_atomic`.
 
 A pre-commit hook or CI job runs citeaudit on whatever a stranger's pull request
 contains, so reading is guarded in one place: only regular files (a FIFO would block the
@@ -35,6 +35,11 @@ _LONE_CR = re.compile(r"\r(?!\n)")
 
 class ReadError(Exception):
     """A file that cannot be read; the message says why, never what it holds."""
+
+    @property
+    def reason(self) -> str:
+        """The message without "cannot read file: ", for callers that say that already."""
+        return str(self).removeprefix("cannot read file: ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,9 +104,10 @@ def git_root(folder: str) -> str | None:
 def read_bytes(path: str, *, named: bool = False, limit: int = MAX_BYTES) -> bytes:
     """The bytes of `path`, or ReadError with the reason.
 
-    `named`: the path comes from a manuscript (an include, a bibliography) rather than
-    from the user, so it must lie inside the current scope's project. What a manuscript
-    names is recorded (`citeaudit.readlog`), so the cache knows when its result is stale."""
+    `named`: the path comes from the files (an include, a bibliography, a symbolic link
+    found in a folder walk) rather than from the user, so it must lie inside the current
+    scope's project. What a manuscript names is recorded (`citeaudit.readlog`), so the
+    cache knows when its result is stale."""
     if not named:
         return _read_bytes(path, named=False, limit=limit)
     from citeaudit.readlog import note_file
@@ -191,9 +197,8 @@ def decode(data: bytes) -> Decoded | None:
     controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\r\n\f")
     if controls > 8:
         return None
-    # Every byte before the first bad one is valid UTF-8: its code points are counted.
-    offset = len(data[:bad].decode("utf-8", "replace"))
-    return _lines(Decoded(text, encoding, False, True, offset))
+    # cp1252 and Latin-1 read one character per byte: the bad byte's offset is its index.
+    return _lines(Decoded(text, encoding, False, True, bad))
 
 
 def fallback_message(decoded: Decoded) -> str:
@@ -247,12 +252,13 @@ class WriteRefused(Exception):
     """Rewriting the file would lose something the user owns; the message says what."""
 
 
-def write_atomic(path: str, data: bytes, *, keep_owner: bool = True) -> None:
+def write_atomic(path: str, data: bytes, *, keep_owner: bool = False) -> None:
     """Replace `path` with `data` so that a reader, or a kill at any moment, sees the old
     file or the new one, never a mix, and no temporary file is left behind.
 
-    The new file keeps the old one's mode and owner. A file with other hard links is
-    refused (a rename would cut them off) and so is one whose owner cannot be kept."""
+    The new file keeps the old one's mode. With `keep_owner` (a user's own file, not a
+    report) it keeps the owner and group too, and WriteRefused says why when it cannot:
+    a file with other hard links (a rename would cut them off), or another user's."""
     folder = os.path.dirname(os.path.abspath(path))
     old: os.stat_result | None = None
     with contextlib.suppress(FileNotFoundError):
@@ -270,9 +276,15 @@ def write_atomic(path: str, data: bytes, *, keep_owner: bool = True) -> None:
             stream.write(data)
             stream.flush()
             if old is not None:
-                os.fchmod(stream.fileno(), old.st_mode & 0o7777)
+                # The owner first: chown clears the set-user-ID and set-group-ID bits.
                 if keep_owner and (old.st_uid, old.st_gid) != (os.geteuid(), os.getegid()):
-                    os.fchown(stream.fileno(), old.st_uid, old.st_gid)
+                    try:
+                        os.fchown(stream.fileno(), old.st_uid, old.st_gid)
+                    except PermissionError as error:
+                        raise WriteRefused(
+                            f"its owner and group cannot be kept ({error.strerror})"
+                        ) from error
+                os.fchmod(stream.fileno(), old.st_mode & 0o7777)
             else:
                 # A new file (a report, a cache entry) gets the mode any new file would, not
                 # the private 0600 of a temporary one.

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 
 import click
 
-from citeaudit.fileio import WriteRefused, decode, write_atomic
+from citeaudit.fileio import ReadError, WriteRefused, decode, read_bytes, write_atomic
 from citeaudit.model import Diagnostic, Document, Edit, Fix
 
 STDIN = "<stdin>"
@@ -318,10 +318,9 @@ def _from_stdin(doc: Document, stdin_path: str | None) -> bool:
 def _write(doc: Document, text: str) -> str | None:
     """Write the fixed text in the file's own encoding; why not, if it cannot be."""
     try:
-        with open(doc.path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return f"cannot read it again: {error.strerror or error}"
+        data = read_bytes(doc.path)
+    except ReadError as error:
+        return f"cannot read it again: {error}"
     # Fixes are offsets into what was read: if the file moved on since, they would land
     # in the wrong place. (A change in the instant between this check and the rename is
     # not caught; editors that save atomically make that window harmless.)
@@ -343,7 +342,7 @@ def _write(doc: Document, text: str) -> str | None:
     if not mode & 0o222 or not os.access(target, os.W_OK):
         return "it is read-only (make it writable to fix it)"
     try:
-        write_atomic(target, payload)
+        write_atomic(target, payload, keep_owner=True)
     except WriteRefused as refused:
         return f"not rewritten: {refused}"
     except OSError as error:

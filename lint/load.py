@@ -58,15 +58,20 @@ def sniff_format(text: str) -> str:
     return "plain"
 
 
-def load(path: str, data: bytes | None = None, fmt: str | None = None) -> Document:
-    """Load and parse one manuscript; problems come back as diagnostics on the document."""
+def load(
+    path: str, data: bytes | None = None, fmt: str | None = None, *, confined: bool = False
+) -> Document:
+    """Load and parse one manuscript; problems come back as diagnostics on the document.
+
+    `confined`: the file was found, not named by the user, so it is read only inside the
+    project (a symbolic link may point anywhere)."""
     if (fmt or format_for(path)) == "docx":
         from citeaudit.adapters.docx import load_docx
 
         return load_docx(path, data)
     if data is None:
         try:
-            data = read_bytes(path, limit=MAX_BYTES)
+            data = read_bytes(path, named=confined, limit=MAX_BYTES)
         except ReadError as error:
             return _unreadable(path, str(error))
     if len(data) > MAX_BYTES:

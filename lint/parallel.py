@@ -6,6 +6,7 @@ a run does not depend on it.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import time
@@ -51,17 +52,20 @@ def _check(work: tuple[Task, str | None]) -> FileResult:
     cache = _worker_cache.get(cache_root)
     if not isinstance(cache, Cache):
         cache = _worker_cache[cache_root] = Cache(cache_root)
+    from citeaudit.fileio import ReadError, read_bytes
+    from citeaudit.pipeline import project_scope
+
     try:
-        if os.path.getsize(task.path) > _MAX_CACHED_BYTES or not os.path.isfile(task.path):
-            return check_file(task)
-        with open(task.path, "rb") as handle:
-            content = handle.read()
-    except OSError:
+        # The same guarded read as the load stage's (a FIFO, a device, a link out of the
+        # project): the cache must not be a way around it.
+        with project_scope(task.path, task.settings):
+            content = read_bytes(task.path, named=task.confined, limit=_MAX_CACHED_BYTES)
+    except ReadError:
         return check_file(task)  # the load stage reports what is wrong with the file
     hit = cache.get(task, content)
     if hit is not None:
         return hit
-    result = check_file(Task(task.path, task.settings, task.enabled, content))
+    result = check_file(dataclasses.replace(task, data=content))
     cache.put(task, content, result)
     return result
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import zlib
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 from citeaudit.config import Settings
@@ -22,6 +23,9 @@ class Task:
     data: bytes | None = None  # None: read the file from disk
     keep_document: bool = False  # a later stage (fixes, HTML) needs the whole document
     unreadable: str | None = None  # a folder the walk could not read, and why
+    # Found by a folder walk, not named by the user: read only inside the project (a
+    # symbolic link a pull request adds may point anywhere).
+    confined: bool = False
 
 
 @dataclass
@@ -76,18 +80,26 @@ class Sources(Mapping[str, str]):
         return len(self._packed)
 
 
-def load_document(path: str, data: bytes | None, settings: Settings) -> Document:
+def load_document(
+    path: str, data: bytes | None, settings: Settings, *, confined: bool = False
+) -> Document:
     """The load stage: a parsed document with its bibliographies attached. What the
     manuscript names (includes, bibliographies) is read only inside its project."""
     from citeaudit.bibliography import attach_bibliographies
-    from citeaudit.fileio import Scope, project_roots, scope
     from citeaudit.load import load
 
-    config_root = settings.root if settings.source else None
-    with scope(Scope(project_roots(path, config_root), settings.allow_outside_root)):
-        doc = load(path, data)
+    with project_scope(path, settings):
+        doc = load(path, data, confined=confined)
         attach_bibliographies(doc, settings)
     return doc
+
+
+def project_scope(path: str, settings: Settings) -> AbstractContextManager[None]:
+    """Reads a manuscript names (or a link found in a walk) stay inside its project."""
+    from citeaudit.fileio import Scope, project_roots, scope
+
+    config_root = settings.root if settings.source else None
+    return scope(Scope(project_roots(path, config_root), settings.allow_outside_root))
 
 
 def unreadable(path: str, message: str) -> Document:
@@ -107,7 +119,7 @@ def check_file(task: Task) -> FileResult:
         if task.unreadable is not None:
             doc = unreadable(task.path, task.unreadable)
         else:
-            doc = load_document(task.path, task.data, task.settings)
+            doc = load_document(task.path, task.data, task.settings, confined=task.confined)
     found = check(doc, task.settings, set(task.enabled))
     return FileResult(
         path=doc.path,

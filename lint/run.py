@@ -67,6 +67,9 @@ class Configs:
         self.cache: dict[str, cfg.Settings] = {}
         # Folders that a walk could not read, with the reason: reported as IO001.
         self.unreadable: dict[str, str] = {}
+        # Files a folder walk found, not named by the user: a symbolic link among them
+        # that points out of the project is not followed (a pull request can add one).
+        self.walked: set[str] = set()
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
 
     def for_path(self, path: str) -> cfg.Settings:
@@ -260,7 +263,15 @@ def task_for(path: str, data: bytes | None, configs: Configs, *, keep: bool) -> 
     settings = configs.for_path(path)
     enabled = frozenset(filters.enabled_codes(settings, path, defaults))
     unreadable = configs.unreadable.get(path)
-    return Task(path, settings, enabled, data, keep_document=keep, unreadable=unreadable)
+    return Task(
+        path,
+        settings,
+        enabled,
+        data,
+        keep_document=keep,
+        unreadable=unreadable,
+        confined=path in configs.walked,
+    )
 
 
 def _check_all(
@@ -324,8 +335,7 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
         data = sys.stdin.buffer.read(MAX_BYTES + 1)
         inputs.append((options.stdin_filename or "<stdin>", data))
     for path in on_disk:
-        # A dangling symlink is a file that cannot be read (IO001), not a typo in the path.
-        if not os.path.lexists(path):
+        if _missing(path):
             return [(path, f"{path}: no such file or folder")]
     from citeaudit.discover import Excluder
 
@@ -336,9 +346,24 @@ def _inputs(options: Options, configs: Configs) -> list[tuple[str, bytes | str |
         configs.unreadable[folder] = reason
         inputs.append((folder, None))
 
+    named = set(on_disk)
     for path in manuscripts(on_disk, skip, options.force_exclude, unreadable_folder):
+        if path not in named:
+            configs.walked.add(path)
         inputs.append((path, None))
     return inputs
+
+
+def _missing(path: str) -> bool:
+    """A typo in a path is a usage error; a dangling symlink or a file in a folder that
+    may not be searched is a file that cannot be read (IO001), as in a folder walk."""
+    try:
+        os.lstat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return True
+    except OSError:
+        return False
+    return False
 
 
 def _report(

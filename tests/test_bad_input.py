@@ -477,9 +477,11 @@ def test_permission_denied_is_io001_named_or_found(shared_folder: Path) -> None:
     (shared_folder / "locked").chmod(0)
     (shared_folder / "open.md").write_text(UNCITED)
 
-    named = as_nobody(shared_folder, ["secret.md", "open.md"])
+    # A file in a folder that may not be searched looked missing: exit 2, a usage error.
+    named = as_nobody(shared_folder, ["secret.md", "open.md", "locked/inside.md"])
     assert named.code == 1, named.stderr
     assert sorted((r["path"], r["code"], r["message"]) for r in named.records) == [
+        ("locked/inside.md", "IO001", "cannot read file: Permission denied"),
         ("open.md", "CIT002", "entry [2] is never cited"),
         ("secret.md", "IO001", "cannot read file: Permission denied"),
     ]
@@ -499,6 +501,54 @@ def test_permission_denied_on_an_include(shared_folder: Path) -> None:
     outcome = as_nobody(shared_folder, ["main.tex"])
     assert outcome.code == 1
     assert [r["message"] for r in outcome.records] == [
-        "cannot read included file `part`: cannot read file: Permission denied"
+        "cannot read included file `part`: Permission denied"
     ]
     assert stat.S_IMODE((shared_folder / "part.tex").stat().st_mode) == 0
+
+
+def test_endless_standard_input_is_cut_at_the_limit(project: Path) -> None:
+    with open("/dev/zero", "rb") as zeros:
+        proc = subprocess.run(
+            [sys.executable, "-m", "citeaudit", "check", "--format", "json", "-"],
+            cwd=project,
+            stdin=zeros,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert proc.returncode == 1, proc.stderr
+    (record,) = json.loads(proc.stdout)
+    assert record["code"] == "IO001" and "over the 20 MiB limit" in record["message"]
+
+
+def test_a_baseline_that_is_a_fifo_is_an_error_not_a_hang(project: Path) -> None:
+    os.mkfifo(project / "baseline.json")
+    (project / "essay.md").write_text(UNCITED)
+    outcome = citeaudit(["--baseline", "baseline.json", "essay.md"], project, timeout=20)
+    assert outcome.code == 2
+    assert "baseline.json: not a regular file: it is a named pipe (FIFO)" in outcome.stderr
+
+
+def test_a_symlink_found_in_a_walk_is_not_followed_out_of_the_project(project: Path) -> None:
+    os.symlink("../outside.tex", project / "notes.tex")
+    os.symlink("/etc/passwd", project / "passwd.md")
+    (project / "essay.md").write_text(UNCITED)
+    outcome = citeaudit(["."], project)
+    never_leaks(outcome)
+    assert "root:" not in outcome.stdout
+    assert sorted((r["path"], r["code"]) for r in outcome.records) == [
+        ("essay.md", "CIT002"),
+        ("notes.tex", "IO001"),
+        ("passwd.md", "IO001"),
+    ]
+    assert all("outside the project" in m for m in outcome.messages())
+    # Named by the user, a file is read wherever it lies.
+    assert "IO001" not in citeaudit(["notes.tex"], project).codes()
+
+
+def test_the_encoding_warning_points_at_the_first_bad_byte(project: Path) -> None:
+    # UTF-8 before the bad byte: the whole file is read as cp1252, one character a byte.
+    data = "Caf\u00e9 society [1].\n".encode() + b"Na\xefve claim.\n" + ESSAY[32:].encode()
+    (project / "essay.md").write_bytes(data)
+    (record,) = [r for r in citeaudit(["essay.md"], project).records if r["code"] == "IO001"]
+    assert (record["line"], record["column"]) == (2, 3)

@@ -79,10 +79,12 @@ def test_two_suppressions_on_one_line_are_fixed_in_one_run(tmp_path: Path) -> No
 
 def test_diff_shows_the_fixed_point_too(tmp_path: Path) -> None:
     path = tmp_path / "essay.md"
-    text = "A [1]. <!-- citeaudit: ignore CIT003 --> <!-- citeaudit: ignore CIT005 -->\n"
+    # Alone on their line, the two removals overlap: the second needs a second pass.
+    text = "<!-- citeaudit: ignore CIT003 --> <!-- citeaudit: ignore CIT005 -->\nA [1].\n"
     path.write_text(text + REFERENCES)
     patch = run_cli(["check", "--diff", path.name], cwd=tmp_path).stdout
-    assert "+A [1].\n" in patch and path.read_text() == text + REFERENCES
+    assert "-<!-- citeaudit: ignore CIT003 --> <!-- citeaudit: ignore CIT005 -->\n" in patch
+    assert "+<!--" not in patch and path.read_text() == text + REFERENCES
 
 
 @pytest.mark.parametrize("newline", ["\r", "\r\n"], ids=["lone-cr", "crlf"])
@@ -200,3 +202,12 @@ def test_a_new_report_file_gets_the_usual_mode(tmp_path: Path) -> None:
     finally:
         os.umask(old)
     assert (tmp_path / "report.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_report_file_with_a_hard_link_is_still_written(tmp_path: Path) -> None:
+    (tmp_path / "essay.md").write_text(STALE)
+    (tmp_path / "report.json").write_text("[]")
+    os.link(tmp_path / "report.json", tmp_path / "other.json")
+    result = run_cli(["check", "--format", "json", "-o", "report.json", "essay.md"], cwd=tmp_path)
+    assert result.exit_code == 1, result.output
+    assert "SUP001" in (tmp_path / "report.json").read_text()

@@ -590,7 +590,7 @@ def load_bib_file(path: str) -> tuple[list[Entry], list[Problem], str]:
     try:
         decoded = read_text(path, named=True)
     except ReadError as error:
-        message = f"bibliography file: {error}"
+        message = f"cannot read bibliography file: {error.reason}"
         return [], [_diagnostic(path, LineIndex("").span(0, 0), "IO001", message, "unreadable")], ""
     text = decoded.text
     problems: list[Problem] = []

@@ -31,7 +31,7 @@ class _Reader:
         try:
             return read_text(path, named=True).text
         except ReadError as error:
-            self.reasons[path] = str(error)
+            self.reasons[path] = error.reason
             return None
 
     def explain(self, path: str) -> str | None:
