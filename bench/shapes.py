@@ -7,6 +7,7 @@ same size gives the same text.
 
 from __future__ import annotations
 
+import calendar
 import random
 
 _SYLLABLES = [
@@ -83,19 +84,8 @@ _WORDS = [
     "council",
     "court",
 ]
-_MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-]
+# January to November: the generated texts stay what they were when this list was typed.
+_MONTHS = list(calendar.month_name)[1:12]
 
 
 def _name(rng: random.Random) -> str:
