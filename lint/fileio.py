@@ -16,9 +16,10 @@ import re
 import signal
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import BinaryIO
 
 MAX_BYTES = 20 * 1024 * 1024
 _MIB = 1024 * 1024
@@ -252,9 +253,13 @@ class WriteRefused(Exception):
     """Rewriting the file would lose something the user owns; the message says what."""
 
 
-def write_atomic(path: str, data: bytes, *, keep_owner: bool = False) -> None:
+def write_atomic(
+    path: str, data: bytes | Callable[[BinaryIO], None], *, keep_owner: bool = False
+) -> None:
     """Replace `path` with `data` so that a reader, or a kill at any moment, sees the old
-    file or the new one, never a mix, and no temporary file is left behind.
+    file or the new one, never a mix, and no temporary file is left behind. `data` may
+    be a function that writes the content to the stream it is given (a report written
+    as the run goes on), so the content need not be held in memory.
 
     The new file keeps the old one's mode. With `keep_owner` (a user's own file, not a
     report) it keeps the owner and group too, and WriteRefused says why when it cannot:
@@ -273,7 +278,10 @@ def write_atomic(path: str, data: bytes, *, keep_owner: bool = False) -> None:
     fd, temporary = _open_temporary(folder)
     try:
         with os.fdopen(fd, "wb", closefd=True) as stream:
-            stream.write(data)
+            if callable(data):
+                data(stream)
+            else:
+                stream.write(data)
             stream.flush()
             if old is not None:
                 # The owner first: chown clears the set-user-ID and set-group-ID bits.

@@ -234,8 +234,14 @@ def run(
 
 def exit_code(remaining: Sequence[Diagnostic], *, exit_zero: bool, accept: bool) -> int:
     """0 clean, 1 findings, 2 when a rule crashed (whatever else was found)."""
-    if any(d.code == CRASH_CODE for d in remaining):
+    crashed = any(d.code == CRASH_CODE for d in remaining)
+    return exit_code_of(len(remaining), crashed, exit_zero=exit_zero, accept=accept)
+
+
+def exit_code_of(found: int, crashed: bool, *, exit_zero: bool, accept: bool) -> int:
+    """The exit code from counts: a streamed report keeps counts, not the findings."""
+    if crashed:
         return EXIT_ERROR
-    if exit_zero or not remaining or accept:
+    if exit_zero or not found or accept:
         return EXIT_CLEAN
     return EXIT_FINDINGS

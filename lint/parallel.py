@@ -26,20 +26,29 @@ _worker_cache: dict[str, object] = {}
 def check_many(
     tasks: Sequence[Task], *, jobs: int | None, cache_root: str | None
 ) -> list[FileResult]:
+    return list(iter_many(tasks, jobs=jobs, cache_root=cache_root))
+
+
+def iter_many(
+    tasks: Sequence[Task], *, jobs: int | None, cache_root: str | None
+) -> Iterator[FileResult]:
+    """The results one by one, in the order of `tasks`, as they come: a caller that
+    reports each and lets it go holds one result at a time, not the whole run."""
     jobs = jobs or os.cpu_count() or 1
     jobs = max(1, min(jobs, len(tasks) // MIN_FILES_PER_JOB))
-    work = [(task, cache_root) for task in tasks]
     if jobs == 1:
-        results: Iterable[FileResult] = map(_check, work)
-        return list(_progress(results, len(tasks)))
+        one_by_one = ((task, cache_root) for task in tasks)
+        yield from _progress(map(_check, one_by_one), len(tasks))
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     # Fork shares the loaded rule catalogue with the workers instead of importing it again.
     context = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     chunk = max(1, min(32, len(tasks) // (jobs * 4)))
+    work = [(task, cache_root) for task in tasks]
     with ProcessPoolExecutor(max_workers=jobs, mp_context=context) as pool:
-        return list(_progress(pool.map(_check, work, chunksize=chunk), len(tasks)))
+        yield from _progress(pool.map(_check, work, chunksize=chunk), len(tasks))
 
 
 def _check(work: tuple[Task, str | None]) -> FileResult:
@@ -78,6 +87,10 @@ def _progress(results: Iterable[FileResult], total: int) -> Iterator[FileResult]
     start = time.monotonic()
     shown = False
     for done, result in enumerate(results, 1):
+        if shown and sys.stdout.isatty():
+            # The report may be printed as results arrive: the bar must not sit in it.
+            sys.stderr.write("\r\x1b[K")
+            sys.stderr.flush()
         yield result
         elapsed = time.monotonic() - start
         if elapsed >= PROGRESS_AFTER:

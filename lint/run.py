@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, BinaryIO
 
 import click
 
@@ -16,8 +18,15 @@ from citeaudit.filter import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS
 from citeaudit.model import Diagnostic, Document, Places
 from citeaudit.pipeline import FileResult, Sources, Task
 
+if TYPE_CHECKING:
+    from citeaudit.report.spool import PackedSources
+
 # Formats that show the whole manuscript, not only findings: they need every document.
 DOCUMENT_FORMATS = frozenset({"html"})
+# Formats written as the results arrive, holding counts instead of every file's findings
+# and text (report.stream). A run with fixes, a baseline or --changed-since still
+# gathers the whole run first: those filters need it.
+STREAMED_FORMATS = frozenset({"text", "json", "json-lines", "gitlab", "github", "sarif", "junit"})
 
 
 @dataclass
@@ -129,6 +138,9 @@ def run(options: Options) -> int:
     if failure:
         click.echo(f"citeaudit: {failure}", err=True)
         return EXIT_ERROR
+    run_wide = options.changed_since or options.baseline or options.write_baseline
+    if not keep and not run_wide and output_format in STREAMED_FORMATS:
+        return _run_streamed(options, configs, inputs, output_format, base.root)  # type: ignore[arg-type]
     results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
     docs = [r.document for r in results if r.document is not None]
     shared = _shared_bibliographies(results)
@@ -293,6 +305,198 @@ def _check_all(
     return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
 
 
+def _run_streamed(
+    options: Options,
+    configs: Configs,
+    inputs: list[tuple[str, bytes | None]],
+    output_format: str,
+    root: str,
+) -> int:
+    """Check and report file by file: each result is reported when it arrives (in the
+    order of the files, whatever the number of jobs) and then let go."""
+    from citeaudit.cache import FOLDER
+    from citeaudit.parallel import iter_many
+    from citeaudit.report import ReportOptions
+    from citeaudit.report.spool import DiskStore, PackedSources
+    from citeaudit.report.stream import open_stream
+    from citeaudit.rules import all_rules
+
+    tasks = [task_for(path, data, configs, keep=False) for path, data in inputs]
+    cache_root = None if options.no_cache else (options.cache_dir or os.path.join(root, FOLDER))
+    store = DiskStore()
+    sources = PackedSources(store)
+    places: dict[str, Places] = {}
+    report = ReportOptions(
+        rules=all_rules(),
+        sources=sources,
+        places=places,
+        files_checked=[task.path for task in tasks],
+        color=_color(options),
+        statistics=options.statistics,
+        quiet=options.quiet,
+    )
+
+    def check_and_report(write: Callable[[str], object]) -> int:
+        stream = open_stream(output_format, report, write)
+        assert stream is not None
+        arrivals = RunWide(report.files_checked, configs, sources, places, stream.add)
+        try:
+            for result in iter_many(tasks, jobs=options.jobs, cache_root=cache_root):
+                arrivals.arrive(result)
+            arrivals.finish()
+            stream.finish()
+        finally:
+            arrivals.close()
+            store.close()
+        tally = stream.tally
+        crashed = filters.CRASH_CODE in tally.codes
+        return filters.exit_code_of(tally.total, crashed, exit_zero=options.exit_zero, accept=False)
+
+    if options.output is None:
+        return check_and_report(sys.stdout.write)
+    from citeaudit.fileio import write_atomic
+
+    os.makedirs(os.path.dirname(os.path.abspath(options.output)), exist_ok=True)
+    codes: list[int] = []
+
+    def into_file(stream: BinaryIO) -> None:
+        codes.append(check_and_report(lambda text: stream.write(text.encode("utf-8"))))
+
+    write_atomic(options.output, into_file)
+    return codes[0]
+
+
+@dataclass
+class _Arrived:
+    path: str
+    diagnostics: list[Diagnostic]
+    # The paths whose text must be final before these findings are shown; None: the
+    # end of the run (a CIT002 on a bibliography another manuscript may share).
+    needs: set[str] | None
+
+
+class RunWide:
+    """The run-wide steps of a run (the CIT002 policy for shared bibliographies and the
+    de-duplication of findings reported twice) over results that arrive one by one, with
+    the same outcome as over the whole list.
+
+    A result is passed on at once unless it must wait: for a file of the run not yet
+    checked whose text its findings show (a .bib checked after the manuscript that
+    reports on it, or a file named twice), or, when it reports an uncited entry of a
+    bibliography file, for the end of the run, which alone tells whether another
+    manuscript shares that bibliography. Waiting results, and every result after them,
+    are kept in order in a temporary file; so are the de-duplication keys of each file.
+    A manuscript that two others of the run name as their bibliography, with CIT002 on
+    itself, is the one case decided before the run ends (as though not shared)."""
+
+    def __init__(
+        self,
+        paths: Sequence[str],
+        configs: Configs,
+        sources: PackedSources,
+        places: dict[str, Places],
+        emit: Callable[[list[Diagnostic]], None],
+    ) -> None:
+        from citeaudit.report.spool import DiskStore, Queue
+
+        self.remaining = Counter(paths)
+        self.configs = configs
+        self.sources = sources
+        self.places = places
+        self.emit = emit
+        self.users: dict[str, str] = {}  # bibliography -> the first manuscript using it
+        self.shared: set[str] = set()
+        self.waiting: Queue[_Arrived] = Queue()
+        self.head: _Arrived | None = None  # the first waiting result, read back
+        # De-duplication keys: in memory for files findings of other files point into
+        # (bibliographies, includes), on disk for each checked file's own.
+        self.keys = DiskStore()
+        self.stored: dict[str, tuple[int, int]] = {}
+        self.live: dict[str, set[_Key]] = {}
+
+    def arrive(self, result: FileResult) -> None:
+        if self.remaining[result.path] > 0:
+            self.remaining[result.path] -= 1
+        if result.packed is not None:
+            self.sources.add(result.path, result.packed)
+        if result.places is not None:
+            self.places[result.path] = result.places
+        for bib in result.bibliographies:
+            if self.users.setdefault(bib, result.path) != result.path:
+                self.shared.add(bib)
+        arrived = _Arrived(result.path, result.diagnostics, self._needs(result))
+        if self.head is None and not self.waiting and self._ready(arrived):
+            self._pass(arrived)
+        else:
+            self.waiting.push(arrived)
+            self._release(final=False)
+
+    def finish(self) -> None:
+        self._release(final=True)
+
+    def close(self) -> None:
+        self.waiting.close()
+        self.keys.close()
+
+    def _needs(self, result: FileResult) -> set[str] | None:
+        for d in result.diagnostics:
+            if d.code == "CIT002" and (
+                os.path.abspath(d.path) in self.users or d.path != result.path
+            ):
+                return None
+        # Source lines come from the file a finding is in, and a Word file's places name
+        # the lines of related locations too.
+        return {d.path for d in result.diagnostics} | {
+            r.path for d in result.diagnostics for r in d.related
+        }
+
+    def _ready(self, arrived: _Arrived) -> bool:
+        return arrived.needs is not None and all(self.remaining[p] == 0 for p in arrived.needs)
+
+    def _release(self, *, final: bool) -> None:
+        while self.head is not None or self.waiting:
+            if self.head is None:
+                self.head = self.waiting.pop()
+            if not (final or self._ready(self.head)):
+                return
+            head, self.head = self.head, None
+            self._pass(head)
+
+    def _pass(self, arrived: _Arrived) -> None:
+        found = _own_uncited_only(arrived.diagnostics, self.shared, self.configs)
+        found = self._dedupe(arrived.path, found)
+        if found:
+            self.emit(found)
+
+    def _dedupe(self, owner: str, found: list[Diagnostic]) -> list[Diagnostic]:
+        from citeaudit.report.spool import dump, load
+
+        kept: list[Diagnostic] = []
+        fresh: dict[str, set[_Key]] = {}
+        for d in found:
+            seen = fresh.get(d.path)
+            if seen is None:
+                seen = self.live.get(d.path)
+                if seen is None and d.path in self.stored:
+                    seen = self.live[d.path] = load(self.keys.get(self.stored.pop(d.path)))
+                if seen is None:
+                    seen = set()
+                    if d.path == owner:
+                        fresh[d.path] = seen
+                    else:
+                        self.live[d.path] = seen
+            key = (d.path, d.span.start, d.span.end, d.code, d.message)
+            if key not in seen:
+                seen.add(key)
+                kept.append(d)
+        for path, keys in fresh.items():
+            self.stored[path] = self.keys.put(dump(keys))
+        return kept
+
+
+_Key = tuple[str, int, int, str, str]
+
+
 def _shared_bibliographies(results: list[FileResult]) -> set[str]:
     """Bibliography files (absolute paths) that more than one manuscript of the run uses."""
     users: dict[str, set[str]] = {}
@@ -366,6 +570,13 @@ def _missing(path: str) -> bool:
     return False
 
 
+def _color(options: Options) -> bool:
+    if options.color is not None:
+        return options.color
+    to_file = options.output is not None
+    return not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
 def _report(
     options: Options,
     output_format: str,
@@ -379,19 +590,13 @@ def _report(
     from citeaudit.report import ReportOptions, renderer
     from citeaudit.rules import all_rules
 
-    to_file = options.output is not None
-    color = (
-        options.color
-        if options.color is not None
-        else (not to_file and sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    )
     report = ReportOptions(
         rules=all_rules(),
         sources=sources,
         places=places,
         output_dir=options.output if output_format == "docx-comments" else None,
         files_checked=paths,
-        color=bool(color),
+        color=_color(options),
         statistics=options.statistics,
         quiet=options.quiet,
         fixed=fixed,

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from citeaudit.model import Diagnostic, LineIndex
 from citeaudit.report import ReportOptions
+from citeaudit.report.tally import Tally
 
 WINDOW = 100
 _COLORS = {"error": "red", "warning": "yellow", "info": "cyan"}
@@ -21,19 +21,54 @@ def _style(text: str, options: ReportOptions, **kwargs: object) -> str:
 
 
 def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+    tally = Tally.of(diagnostics)
     if options.statistics and diagnostics:
-        # As ruff does: the table alone, one line per rule, for scripts to read.
-        return "\n".join(_statistics(diagnostics)[:-1]) + "\n"
+        return statistics(tally)
     out: list[str] = []
     if not options.quiet:
-        indexes: dict[str, LineIndex] = {}
+        indexes = Indexes()
         for d in diagnostics:
             out.extend(_finding(d, options, indexes))
-    out.append(_summary(diagnostics, options))
+    out.append(summary(tally, options))
     return "\n".join(out) + "\n"
 
 
-def _finding(d: Diagnostic, options: ReportOptions, indexes: dict[str, LineIndex]) -> list[str]:
+class TextStream:
+    """The same output as `render`, written finding by finding as the run goes on."""
+
+    def __init__(self, options: ReportOptions, write: Callable[[str], object]) -> None:
+        self.options = options
+        self.write = write
+        self.tally = Tally()
+        self.indexes = Indexes()
+
+    def add(self, diagnostics: Sequence[Diagnostic]) -> None:
+        for d in diagnostics:
+            self.tally.add(d)
+            if not (self.options.quiet or self.options.statistics):
+                self.write("".join(f"{line}\n" for line in _finding(d, self.options, self.indexes)))
+
+    def finish(self) -> None:
+        if self.options.statistics and self.tally.total:
+            self.write(statistics(self.tally))
+        else:
+            self.write(summary(self.tally, self.options) + "\n")
+
+
+class Indexes:
+    """The line index of the file whose findings are being shown: findings come file by
+    file, so one is kept, not one per file of the run."""
+
+    def __init__(self) -> None:
+        self.last: tuple[str, LineIndex] | None = None
+
+    def get(self, path: str, source: str) -> LineIndex:
+        if self.last is None or self.last[0] != path:
+            self.last = (path, LineIndex(source))
+        return self.last[1]
+
+
+def _finding(d: Diagnostic, options: ReportOptions, indexes: Indexes) -> list[str]:
     where = _style(f"{d.path}:{d.span.line}:{d.span.column}:", options, bold=True)
     code = _style(d.code, options, fg=_COLORS[d.severity], bold=True)
     fixable = " [*]" if d.fix and d.fix.applicability == "safe" else ""
@@ -58,12 +93,8 @@ def _finding(d: Diagnostic, options: ReportOptions, indexes: dict[str, LineIndex
     return lines
 
 
-def _snippet(
-    d: Diagnostic, source: str, indexes: dict[str, LineIndex], options: ReportOptions
-) -> list[str]:
-    index = indexes.get(d.path)
-    if index is None:
-        index = indexes[d.path] = LineIndex(source)
+def _snippet(d: Diagnostic, source: str, indexes: Indexes, options: ReportOptions) -> list[str]:
+    index = indexes.get(d.path, source)
     if d.span.line > len(index.starts):
         return []
     start, end = index.line_bounds(d.span.line)
@@ -83,35 +114,35 @@ def _snippet(
     ]
 
 
-def _statistics(diagnostics: Sequence[Diagnostic]) -> list[str]:
-    counts = Counter((d.code, d.rule) for d in diagnostics)
-    fixable = Counter(d.code for d in diagnostics if d.fix)
+def statistics(tally: Tally) -> str:
+    """As ruff does: the table alone, one line per rule, for scripts to read."""
+    counts = tally.by_rule
     width = max((len(str(n)) for n in counts.values()), default=1)
-    return [
-        f"{n:>{width}}\t{code}\t{'[*] ' if fixable[code] else ''}{name}"
+    return "".join(
+        f"{n:>{width}}\t{code}\t{'[*] ' if code in tally.fixable_codes else ''}{name}\n"
         for (code, name), n in sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    ] + [""]
+    )
 
 
-def _summary(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
+def summary(tally: Tally, options: ReportOptions) -> str:
     files = len(options.files_checked)
     checked = f"{files} file{'s' if files != 1 else ''}"
     fixed = f" Fixed {options.fixed}." if options.fixed else ""
-    if not diagnostics:
+    if not tally.total:
         return f"All checks passed ({checked}).{fixed}"
-    by_level = Counter(d.severity for d in diagnostics)
+    by_level = tally.by_severity
     parts = [
         f"{by_level[s]} {s}{'s' if by_level[s] != 1 else ''}"
         for s in ("error", "warning", "info")
         if by_level[s]
     ]
-    fixable = sum(1 for d in diagnostics if d.fix and d.fix.applicability == "safe")
-    unsafe = sum(1 for d in diagnostics if d.fix and d.fix.applicability == "unsafe")
+    fixable = tally.safe_fixes
+    unsafe = tally.unsafe_fixes
     hints = []
     if fixable:
         hints.append(f"{fixable} fixable with --fix")
     if unsafe:
         hints.append(f"{unsafe} more with --fix --unsafe-fixes")
     hint = f" [*] {'; '.join(hints)}." if hints else ""
-    total = len(diagnostics)
+    total = tally.total
     return f"Found {total} finding{'s' if total != 1 else ''} ({', '.join(parts)}) in {checked}.{fixed}{hint}"

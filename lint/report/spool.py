@@ -1,0 +1,176 @@
+"""Temporary storage for a report written while the run goes on: what a streamed report
+must still look up or put in order later waits in a temporary file, not in memory, so a
+run over a thousand manuscripts holds about as much as a run over ten."""
+
+from __future__ import annotations
+
+import heapq
+import pickle
+import tempfile
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import IO, Any, Generic, TypeVar
+
+T = TypeVar("T")
+
+# Items sorted in memory before a sorted run of them goes to disk.
+CHUNK = 1000
+
+
+class DiskStore:
+    """Blobs appended to one temporary file, read back by where they were put."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+
+    def put(self, data: bytes) -> tuple[int, int]:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open until close())
+        self._file.seek(0, 2)
+        offset = self._file.tell()
+        self._file.write(data)
+        return offset, len(data)
+
+    def get(self, where: tuple[int, int]) -> bytes:
+        assert self._file is not None
+        self._file.seek(where[0])
+        return self._file.read(where[1])
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class PackedSources(Mapping[str, str]):
+    """The checked texts by path (the last one given for a path), kept compressed on
+    disk and unpacked on demand; the one unpacked last is kept, since reporters walk the
+    findings file by file."""
+
+    def __init__(self, store: DiskStore) -> None:
+        self._store = store
+        self._where: dict[str, tuple[int, int]] = {}
+        self._last: tuple[str, str] | None = None
+
+    def add(self, path: str, packed: bytes) -> None:
+        self._where[path] = self._store.put(packed)
+        if self._last is not None and self._last[0] == path:
+            self._last = None
+
+    def __getitem__(self, path: str) -> str:
+        if self._last is None or self._last[0] != path:
+            packed = self._store.get(self._where[path])
+            self._last = (path, zlib.decompress(packed).decode("utf-8", "surrogatepass"))
+        return self._last[1]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+class Queue(Generic[T]):
+    """A first-in first-out queue whose items wait pickled in a temporary file."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._read = 0
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    def push(self, item: T) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open until close())
+        self._file.seek(0, 2)
+        pickle.dump(item, self._file, pickle.HIGHEST_PROTOCOL)
+        self._count += 1
+
+    def pop(self) -> T:
+        assert self._file is not None and self._count
+        self._file.seek(self._read)
+        item: T = pickle.load(self._file)
+        self._read = self._file.tell()
+        self._count -= 1
+        if not self._count:
+            # Empty again: start the file over rather than let it grow for the whole run.
+            self._file.seek(0)
+            self._file.truncate()
+            self._read = 0
+        return item
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+
+class ExternalSort(Generic[T]):
+    """`sorted(items, key=key)`, stable, for more items than should be held at once:
+    sorted runs of CHUNK items go to a temporary file and are merged when read."""
+
+    def __init__(self, key: Callable[[T], Any], chunk: int = CHUNK) -> None:
+        self._key = key
+        self._chunk = chunk
+        self._items: list[T] = []
+        self._runs: list[tuple[int, int]] = []  # (offset, count) of each sorted run
+        self._file: IO[bytes] | None = None
+
+    def add(self, item: T) -> None:
+        self._items.append(item)
+        if len(self._items) >= self._chunk:
+            self._spill()
+
+    def extend(self, items: Iterable[T]) -> None:
+        for item in items:
+            self.add(item)
+
+    def _spill(self) -> None:
+        if self._file is None:
+            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open until close())
+        self._file.seek(0, 2)
+        self._runs.append((self._file.tell(), len(self._items)))
+        for item in sorted(self._items, key=self._key):
+            pickle.dump(item, self._file, pickle.HIGHEST_PROTOCOL)
+        self._items = []
+
+    def __iter__(self) -> Iterator[T]:
+        if not self._runs:
+            yield from sorted(self._items, key=self._key)
+            return
+        if self._items:
+            self._spill()
+        assert self._file is not None
+        # Runs are merged in the order they were made, and heapq.merge takes equal keys
+        # from earlier iterables first: the order of equal items is kept, as sorted() does.
+        yield from heapq.merge(*(self._run(*run) for run in self._runs), key=self._key)
+
+    def _run(self, offset: int, count: int) -> Iterator[T]:
+        assert self._file is not None
+        file = self._file
+        position = offset
+        for _ in range(count):
+            # The runs are read in turns from one file: each read starts where it left off.
+            file.seek(position)
+            item: T = pickle.load(file)
+            position = file.tell()
+            yield item
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self._items = []
+
+
+def dump(value: Any) -> bytes:
+    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
+
+
+def load(data: bytes) -> Any:
+    return pickle.loads(data)
