@@ -114,9 +114,9 @@ class ExternalSort(Generic[T]):
     """`sorted(items, key=key)`, stable, for more items than should be held at once:
     sorted runs of CHUNK items go to a temporary file and are merged when read."""
 
-    def __init__(self, key: Callable[[T], Any], chunk: int = CHUNK) -> None:
+    def __init__(self, key: Callable[[T], Any], chunk: int | None = None) -> None:
         self._key = key
-        self._chunk = chunk
+        self._chunk = chunk or CHUNK
         self._items: list[T] = []
         self._runs: list[tuple[int, int]] = []  # (offset, count) of each sorted run
         self._file: IO[bytes] | None = None
