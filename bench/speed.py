@@ -17,7 +17,15 @@ Rows:
   (the cache) when it has `--no-cache`;
 - the growth series: a numbered list of 500 / 1,000 / 2,000 entries cited five times
   each, with the time per entry;
-- whether a one-file run imports numpy, jsonschema or bibtexparser.
+- whether a one-file run imports numpy, jsonschema or bibtexparser;
+- peak memory of 200 and 1,000 copies for the text, json and sarif formats, split into
+  the main process and its largest worker (`--memory` runs only these rows).
+
+The peak column of the other rows is what `wait4` gives for the child: the largest of
+the process's own peak and its workers' peaks, so it cannot tell a growing main process
+from workers. The memory rows run the CLI under a small wrapper that writes, at exit,
+`getrusage(RUSAGE_SELF)` (the main process alone) and `getrusage(RUSAGE_CHILDREN)` (the
+largest worker it waited for).
 """
 
 from __future__ import annotations
@@ -61,6 +69,54 @@ def run_once(command: list[str]) -> Figure:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return Figure(wall, cpu, usage.ru_maxrss / 1024)
+
+
+# Runs the CLI and, at exit, writes the main process's own peak and its largest worker's
+# (KiB). Workers end with os._exit, so they do not run it.
+PEAKS = """
+import atexit, os, resource, runpy, sys
+def _peaks():
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    with open(os.environ["CITEAUDIT_BENCH_PEAKS"], "w") as out:
+        out.write(f"{own} {workers}")
+atexit.register(_peaks)
+sys.argv[0] = "citeaudit"
+runpy.run_module("citeaudit", run_name="__main__", alter_sys=True)
+"""
+
+
+def peaks(args: list[str]) -> tuple[float, float, Figure]:
+    """(main process MiB, largest worker MiB, the run's figure) for `citeaudit args`."""
+    with tempfile.TemporaryDirectory() as tmp:
+        target = os.path.join(tmp, "peaks")
+        os.environ["CITEAUDIT_BENCH_PEAKS"] = target
+        try:
+            figure = run_once([sys.executable, "-c", PEAKS, *args])
+        finally:
+            del os.environ["CITEAUDIT_BENCH_PEAKS"]
+        own, workers = (int(n) / 1024 for n in Path(target).read_text().split())
+    return own, workers, figure
+
+
+def memory_rows(
+    folder: Path, counts: tuple[int, ...], extra: list[str], uncached: list[str]
+) -> None:
+    print("peak memory: main process / largest worker / wait4 (the larger of the two)")
+    for count in counts:
+        files = folder / f"lai-{count}"
+        if not files.exists():
+            files = copies(folder, count)
+        for output in ("text", "json", "sarif"):
+            own, worker, figure = peaks(
+                ["check", "--quiet", *uncached, *extra, "--format", output, str(files)]
+            )
+            print(
+                f"{count:>5,} Lai copies, --format {output:<5} main {own:6.1f} MiB  "
+                f"worker {worker:6.1f} MiB  wait4 {figure.peak_mib:6.1f} MiB  "
+                f"{figure.wall:6.2f} s wall",
+                flush=True,
+            )
 
 
 def median(command: list[str], runs: int) -> Figure:
@@ -147,10 +203,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--peers", help="folder holding the proselint and plagx-preflight commands (a venv's bin)"
     )
+    parser.add_argument("--memory", action="store_true", help="only the peak memory rows")
     args = parser.parse_args(argv)
     extra = shlex.split(args.extra_args)
     # Every row but the cache's measures the work itself, not a cache filled by a run before.
     uncached = ["--no-cache"] if has_option("--no-cache") else []
+    if args.memory:
+        with tempfile.TemporaryDirectory() as tmp:
+            memory_rows(Path(tmp), (200, 1000), extra, uncached)
+        return 0
     runs = args.runs
     print(f"median of {runs} runs; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
     bare = median([sys.executable, "-c", "pass"], runs)
@@ -182,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                 citeaudit("check", "--quiet", *uncached, *extra, str(thousand)), min(runs, 3)
             )
             row("1,000 Lai copies (peak memory)", figure, 1000)
+            memory_rows(folder, (200, 1000), extra, uncached)
             print("growth: a numbered list of N entries cited 5N times")
             previous: Figure | None = None
             for n in (500, 1000, 2000):
