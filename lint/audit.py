@@ -447,6 +447,12 @@ class _Matcher:
             by_length[len(t)].append(t)
         self.by_length = by_length
         self.windows: dict[int, list[str]] = {}
+        # Looked up once per matcher, not per word: an import statement in the loop
+        # cost more than the matching of a short vocabulary.
+        from rapidfuzz import fuzz, process
+
+        self.extract = process.extract
+        self.ratio = fuzz.ratio
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
@@ -467,10 +473,8 @@ class _Matcher:
                         near.update(self.grams.get((g, m), ()))
                 choices = [self.long[i] for i in near]
             if choices:
-                from rapidfuzz import fuzz, process
-
-                for token, _, _ in process.extract(
-                    word, choices, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+                for token, _, _ in self.extract(
+                    word, choices, scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
                 ):
                     found |= self.holders[token]
         return frozenset(found)

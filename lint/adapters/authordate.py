@@ -295,7 +295,9 @@ _NARRATIVE = re.compile(
 )
 # A citation may wrap onto the next line, but never across a blank line.
 _PAREN = re.compile(r"\(((?:[^()\n]|\n(?![ \t]*\n)){1,300})\)")
-_BRACKET = re.compile(r"(?<![\\!^\w\]])\[((?:[^\[\]\n]|\n(?![ \t]*\n)){3,200})\](?![(\[:{])")
+# The bracket comes first and the look-behind checks the character before it, so that
+# the engine searches for "[" instead of trying the look-behind at every position.
+_BRACKET = re.compile(r"\[(?<![\\!^\w\]]\[)((?:[^\[\]\n]|\n(?![ \t]*\n)){3,200})\](?![(\[:{])")
 # Template tags ({% include ... %}) and Liquid output hold attributes, not prose; only
 # a caption is read.
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)

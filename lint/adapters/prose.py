@@ -22,9 +22,10 @@ _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
 _INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 # Pandoc's rule: no space after the opening $, none before the closing one, no digit after.
-_INLINE_MATH = re.compile(r"(?<![\\$\w])\$(?=\S)[^$\n]+?(?<=\S)\$(?!\d)")
+# Literal first, look-behind after it: the engine then searches for "$" (much faster).
+_INLINE_MATH = re.compile(r"\$(?<![\\$\w]\$)(?=\S)[^$\n]+?(?<=\S)\$(?!\d)")
 _LATEX_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
-_URL = re.compile(r"\b(?:https?://|ftp://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
+_URL = re.compile(r"(?=[hfw])\b(?:https?://|ftp://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
 _LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
