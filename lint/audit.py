@@ -437,11 +437,7 @@ class _Matcher:
                 holders[t].add(column)
         self.holders = holders
         self.long = sorted(t for t in holders if len(t) >= SHORT_TOKEN)
-        grams: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for i, t in enumerate(self.long):
-            for g in {t[k : k + 3] for k in range(len(t) - 2)}:
-                grams[(g, len(t))].append(i)
-        self.grams = grams
+        self._grams: dict[tuple[str, int], list[int]] | None = None
         by_length: dict[int, list[str]] = defaultdict(list)
         for t in self.long:
             by_length[len(t)].append(t)
@@ -453,6 +449,17 @@ class _Matcher:
 
         self.extract = process.extract
         self.ratio = fuzz.ratio
+
+    def grams(self) -> dict[tuple[str, int], list[int]]:
+        """The trigram index, built only for a vocabulary too long to scan (most lists
+        never need it)."""
+        if self._grams is None:
+            grams: dict[tuple[str, int], list[int]] = defaultdict(list)
+            for i, t in enumerate(self.long):
+                for g in {t[k : k + 3] for k in range(len(t) - 2)}:
+                    grams[(g, len(t))].append(i)
+            self._grams = grams
+        return self._grams
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
@@ -468,9 +475,10 @@ class _Matcher:
             if len(choices) > WINDOW:
                 # A long list: only the words that share a trigram can be alike.
                 near: set[int] = set()
+                grams = self.grams()
                 for g in {word[k : k + 3] for k in range(n - 2)}:
                     for m in range(low, high + 1):
-                        near.update(self.grams.get((g, m), ()))
+                        near.update(grams.get((g, m), ()))
                 choices = [self.long[i] for i in near]
             if choices:
                 for token, _, _ in self.extract(
