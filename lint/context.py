@@ -127,7 +127,9 @@ _ABBREVIATION = re.compile(
     r"al|cf|e\.g|i\.e|vs|etc|Fig|fig|Jr|Sr|Inc|Co|Ltd|U\.S|U\.N)\.)$"
 )
 _HEADING = re.compile(r"^ {0,3}#{1,6}[ \t]|^[^\n]*\n(?:=+|-+|~+)[ \t]*$", re.M)
-_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’.-]*[\w]|(?<![\w'’-])[A-Z](?![\w'’])")
+# The capital first, then the look-behind at the character before it: the engine then
+# jumps from capital to capital.
+_CAPITALISED = re.compile(r"[A-Z](?<![\w'’-][A-Z])(?:[\w'’.-]*\w|(?![\w'’]))")
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 _QUOTE = re.compile(r"\"([^\"\n]{3,}?)\"|“([^”]{3,}?)”|(?<![\w])‘([^’]{3,}?)’(?![\w])")
 _OPENS_SENTENCE = re.compile(r"[.!?:][\"'”’)]*\s+[\"“‘(]?$")

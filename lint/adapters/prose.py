@@ -19,7 +19,7 @@ _FRONT_MATTER = re.compile(
 )
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_INLINE_CODE = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
+_INLINE_CODE = re.compile(r"(?=`)(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 # Pandoc's rule: no space after the opening $, none before the closing one, no digit after.
 # Literal first, look-behind after it: the engine then searches for "$" (much faster).
