@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -461,14 +461,37 @@ class _Matcher:
             self._grams = grams
         return self._grams
 
+    def match_many(self, words: Iterable[str]) -> dict[str, frozenset[int]]:
+        """`match` of each word. With a vocabulary short enough to scan, the fuzzy part
+        runs once per vocabulary token over the words of its length window instead of
+        once per word over the tokens: an essay has several times more words than its
+        list has long tokens, and the ratio is symmetric, so the pairs found are the
+        same."""
+        words = list(words)
+        if len(self.long) > WINDOW:
+            return {w: self.match(w) for w in words}
+        found: dict[str, set[int]] = {w: set(self.holders.get(w, ())) for w in words}
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for w in found:
+            if len(w) >= SHORT_TOKEN:
+                by_length[len(w)].append(w)
+        for token in self.long:
+            low, high = _length_window(len(token))
+            choices = [w for m in range(low, high + 1) for w in by_length.get(m, ())]
+            if not choices:
+                continue
+            holders = self.holders[token]
+            for word, _, _ in self.extract(
+                token, choices, scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+            ):
+                found[word] |= holders
+        return {w: frozenset(held) for w, held in found.items()}
+
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
         n = len(word)
         if n >= SHORT_TOKEN and self.long:
-            # ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|.
-            slack = 1 - TOKEN_CUTOFF / 100
-            low = math.floor(n * (1 - slack) / (1 + slack))
-            high = math.ceil(n * (1 + slack) / (1 - slack))
+            low, high = _length_window(n)
             if n not in self.windows:
                 self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length[m]]
             choices = self.windows[n]
@@ -486,6 +509,13 @@ class _Matcher:
                 ):
                     found |= self.holders[token]
         return frozenset(found)
+
+
+def _length_window(n: int) -> tuple[int, int]:
+    """The lengths a token may have to reach TOKEN_CUTOFF against a word of length n:
+    ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|."""
+    slack = 1 - TOKEN_CUTOFF / 100
+    return math.floor(n * (1 - slack) / (1 + slack)), math.ceil(n * (1 + slack) / (1 - slack))
 
 
 def _rarity_e(df: int, n: int) -> float:
@@ -507,13 +537,12 @@ def _word_scores(
         return [([], []) for _ in contexts]
     by_words = _Matcher([e.tokens for e in entries])
     by_authors = _Matcher([e.author_tokens for e in entries])
-    for t in tokens:
-        if t not in analysis.matches:
-            analysis.matches[t] = by_words.match(t)
+    analysis.matches.update(by_words.match_many(t for t in tokens if t not in analysis.matches))
     # Authors are matched only by names (the words of other terms never count as authors).
-    for t in sorted({w for c in contexts for name in c.names for w in name.split()}):
-        if t not in analysis.author_matches:
-            analysis.author_matches[t] = by_authors.match(t)
+    name_words = {w for c in contexts for name in c.names for w in name.split()}
+    analysis.author_matches.update(
+        by_authors.match_many(t for t in sorted(name_words) if t not in analysis.author_matches)
+    )
     n = len(entries)
     rarity_e = {t: _rarity_e(len(analysis.matches[t]), n) for t in tokens}
     # A word in most citing sentences is the essay's topic, not a pointer to one source.
