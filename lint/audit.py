@@ -470,22 +470,31 @@ class _Matcher:
         words = list(words)
         if len(self.long) > WINDOW:
             return {w: self.match(w) for w in words}
-        found: dict[str, set[int]] = {w: set(self.holders.get(w, ())) for w in words}
         by_length: dict[int, list[str]] = defaultdict(list)
-        for w in found:
+        for w in words:
             if len(w) >= SHORT_TOKEN:
                 by_length[len(w)].append(w)
+        fuzzy: dict[str, set[int]] = defaultdict(set)
+        windows: dict[int, list[str]] = {}
         for token in self.long:
-            low, high = _length_window(len(token))
-            choices = [w for m in range(low, high + 1) for w in by_length.get(m, ())]
-            if not choices:
+            n = len(token)
+            if n not in windows:
+                low, high = _length_window(n)
+                windows[n] = [w for m in range(low, high + 1) for w in by_length.get(m, ())]
+            if not windows[n]:
                 continue
             holders = self.holders[token]
             for word, _, _ in self.extract(
-                token, choices, scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+                token, windows[n], scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
             ):
-                found[word] |= holders
-        return {w: frozenset(held) for w, held in found.items()}
+                fuzzy[word] |= holders
+        none: frozenset[int] = frozenset()
+        return {
+            w: frozenset(self.holders.get(w, none)).union(fuzzy[w])
+            if w in fuzzy
+            else frozenset(self.holders.get(w, none))
+            for w in words
+        }
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
