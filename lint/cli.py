@@ -13,6 +13,45 @@ from citeaudit import filter as filters
 from citeaudit.report import FORMATS
 
 
+def console() -> None:
+    """The `citeaudit` command and `python -m citeaudit`: run `main`, then leave at once.
+
+    Freeing every module and object at interpreter exit costs about 10 ms, a tenth of a
+    one-file run, and nothing needs it: reports are written and closed by then, fixes are
+    written atomically, and the output streams are flushed here. `main` itself stays an
+    ordinary click command, so tests and embedding callers keep their interpreter.
+    """
+    try:
+        main()
+    except SystemExit as done:
+        code = _exit_status(done.code)
+    else:  # pragma: no cover - click's standalone mode always exits
+        code = 0
+    import threading
+
+    if threading.active_count() > 1:
+        sys.exit(code)  # a thread still running gets the ordinary shutdown, which waits for it
+    import atexit
+
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120  # what Python itself returns when it cannot flush at exit
+    os._exit(code)
+
+
+def _exit_status(code: object) -> int:
+    """The process status for `sys.exit(code)`, as the interpreter would compute it."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
 def _codes(values: Sequence[str]) -> tuple[str, ...] | None:
     if not values:
         return None

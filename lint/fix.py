@@ -26,6 +26,7 @@ import click
 
 from citeaudit.fileio import ReadError, WriteRefused, decode, read_bytes, write_atomic
 from citeaudit.model import Diagnostic, Document, Edit, Fix
+from citeaudit.patterns import LazyPattern
 
 STDIN = "<stdin>"
 
@@ -36,8 +37,8 @@ _BOMS = {
     "utf-32-le": codecs.BOM_UTF32_LE,
     "utf-32-be": codecs.BOM_UTF32_BE,
 }
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_LINE = LazyPattern(r"[^\n]*\n|[^\n]+")
+_HTML_COMMENT = LazyPattern(r"<!--.*?(?:-->|\Z)", re.S)
 # Passes of fix-and-check-again before a file is written; ruff stops at 100. Each pass
 # settles at least one diagnostic, and no fix here creates work for another.
 MAX_PASSES = 10
