@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tomllib
 from collections.abc import Iterable, Mapping, Sequence
@@ -151,6 +150,7 @@ def _check_selectors(data: Mapping[str, Any], source: str) -> None:
 
 @cache
 def _base_schema() -> dict[str, Any]:
+    import json
     from importlib import resources  # with tempfile and shutil: 4 ms a run need not pay
 
     text = resources.files("citeaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
@@ -159,6 +159,8 @@ def _base_schema() -> dict[str, Any]:
 
 
 def _schema() -> dict[str, Any]:
+    import json
+
     from citeaudit.rules import all_rules
 
     schema: dict[str, Any] = json.loads(json.dumps(_base_schema()))

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import difflib
 import os
 import re
 from collections import Counter
@@ -191,6 +190,8 @@ def encode(doc: Document, text: str) -> bytes:
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """A patch that `git apply` and `patch -p1` accept, line endings kept byte for byte."""
+    import difflib  # only --diff prints a patch
+
     name = path.replace(os.sep, "/")
     lines = difflib.unified_diff(_lines(before), _lines(after), f"a/{name}", f"b/{name}")
     return "".join(
