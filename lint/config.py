@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -75,6 +74,8 @@ MAX_DEPTH = 32  # the schema needs 4; deeper nesting is a mistake or an attack o
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib  # a folder without a config file never needs the parser
+
     from citeaudit.fileio import ReadError, read_bytes
 
     try:
