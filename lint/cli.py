@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Sequence
+from types import FrameType
 
 import click
 
@@ -21,6 +22,9 @@ def console() -> None:
     written atomically, and the output streams are flushed here. `main` itself stays an
     ordinary click command, so tests and embedding callers keep their interpreter.
     """
+    if not _is_the_program(sys._getframe(1)):
+        main()  # under a profiler, coverage or another program: the ordinary exit
+        return
     try:
         main()
     except SystemExit as done:
@@ -40,6 +44,21 @@ def console() -> None:
         except (OSError, ValueError):
             code = code or 120  # what Python itself returns when it cannot flush at exit
     os._exit(code)
+
+
+def _is_the_program(caller: FrameType) -> bool:
+    """Whether `caller`, the code that called `console`, is the process's program: the
+    `citeaudit` script, or `python -m citeaudit` (runpy's two frames below it). Under a
+    profiler or coverage, or run by another program (`python -m cProfile -m citeaudit`),
+    there is work left after `main`, which only the ordinary exit lets happen."""
+    if sys.gettrace() is not None or sys.getprofile() is not None:
+        return False
+    below = []
+    frame = caller.f_back
+    while frame is not None:
+        below.append(frame.f_code.co_name)
+        frame = frame.f_back
+    return below in ([], ["_run_code", "_run_module_as_main"])
 
 
 def _exit_status(code: object) -> int:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from citeaudit import __version__
 from citeaudit.cli import _exit_status
 from citeaudit.patterns import LazyPattern
 
@@ -148,3 +149,40 @@ def test_exit_status_is_the_interpreters() -> None:
     assert _exit_status(2) == 2
     assert _exit_status(256 + 3) == 3
     assert _exit_status("citeaudit: stopped") == 1
+
+
+_PROGRAM = """
+import atexit, sys
+
+class Global:
+    def __del__(self):
+        print("torn down")
+
+kept = Global()
+atexit.register(print, "atexit ran")
+from citeaudit.cli import console
+
+sys.argv = ["citeaudit", "--version"]
+console()
+"""
+
+
+def test_the_program_skips_the_teardown_but_not_atexit() -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _PROGRAM], capture_output=True, text=True, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split("\n")[:2] == [f"citeaudit, version {__version__}", "atexit ran"]
+    assert "torn down" not in done.stdout
+
+
+def test_under_a_profiler_the_exit_is_the_ordinary_one() -> None:
+    """`python -m cProfile -m citeaudit` prints its profile after citeaudit returns."""
+    done = subprocess.run(
+        [sys.executable, "-m", "cProfile", "-m", "citeaudit", "--version"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "function calls" in done.stdout
