@@ -39,10 +39,12 @@ def console() -> None:
 
     atexit._run_exitfuncs()
     for stream in (sys.stdout, sys.stderr):
+        if stream is None or stream.closed:
+            continue
         try:
             stream.flush()
-        except (OSError, ValueError):
-            code = code or 120  # what Python itself returns when it cannot flush at exit
+        except OSError:
+            code = 120  # what Python itself returns when it cannot flush them at exit
     os._exit(code)
 
 
