@@ -3,6 +3,17 @@
     python bench/speed.py                        # median of 5 runs each
     python bench/speed.py --runs 3 --extra-args "--no-cache"
     python bench/speed.py --quick                # skip the slow rows (1,000 files, 2,000 entries)
+    python bench/speed.py --startup --runs 11    # only the start-up rows: -c pass, --version, Lai
+    python bench/speed.py --python /tmp/v/bin/python   # another install (see below)
+
+The first line says which install is measured. An editable install (`pip install -e .`,
+as in the development venvs) loads setuptools' import finder at every start, `-c pass`
+included: about 8 ms, half of a bare start. A regular install does not; to measure one:
+`python -m venv /tmp/v && /tmp/v/bin/pip install . && python bench/speed.py --python
+/tmp/v/bin/python`. Children run with `PYTHONDONTWRITEBYTECODE` unset, so they write and
+use bytecode as an installed package does (with it set every run compiles citeaudit's
+sources again, 50 to 70 ms). The CLI is run as the `citeaudit` command beside the
+interpreter when there is one, else as `python -m citeaudit`.
 
 Each row runs the CLI in a fresh process and reports the median of several runs: wall
 seconds, CPU seconds (user + system of the child: other load on the machine does not
@@ -47,6 +58,9 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpus"
 LAI = CORPUS / "lai-2023" / "essay.md"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+# Bytecode is written and used, as by an installed package.
+CHILD_ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+PYTHON = sys.executable  # the interpreter measured: --python
 
 import shapes  # noqa: E402
 
@@ -62,7 +76,9 @@ def run_once(command: list[str]) -> Figure:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     # A child's ru_maxrss is only visible after it ends; wait4 gives it per child.
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV
+    )
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
     process.returncode = 0
@@ -129,12 +145,31 @@ def median(command: list[str], runs: int) -> Figure:
 
 
 def citeaudit(*args: str) -> list[str]:
-    return [sys.executable, "-m", "citeaudit", *args]
+    script = Path(PYTHON).parent / "citeaudit"
+    if script.is_file():
+        return [str(script), *args]
+    return [PYTHON, "-m", "citeaudit", *args]
+
+
+def install_kind() -> str:
+    """How citeaudit is installed for the measured interpreter: editable or regular."""
+    code = (
+        "import importlib.metadata as m, json\n"
+        "text = m.distribution('citeaudit').read_text('direct_url.json') or '{}'\n"
+        "print(json.loads(text).get('dir_info', {}).get('editable', False))"
+    )
+    # -I: the current folder (a checkout holds a citeaudit.egg-info) is not searched.
+    out = subprocess.run([PYTHON, "-I", "-c", code], capture_output=True, text=True, check=False)
+    if out.returncode != 0:
+        return "unknown (citeaudit not installed for this interpreter?)"
+    if out.stdout.strip() == "True":
+        return "editable (its import finder costs about 8 ms at every start, -c pass included)"
+    return "regular"
 
 
 def has_option(option: str) -> bool:
     out = subprocess.run(
-        citeaudit("check", "--help"), capture_output=True, text=True, check=False
+        citeaudit("check", "--help"), capture_output=True, text=True, check=False, env=CHILD_ENV
     ).stdout
     return option in out
 
@@ -147,7 +182,7 @@ def imported_modules(path: Path) -> set[str]:
         "print('\\n'.join(sorted(sys.modules)))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=False
+        [PYTHON, "-c", code], capture_output=True, text=True, check=False, env=CHILD_ENV
     ).stdout
     return set(out.split())
 
@@ -201,10 +236,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--extra-args", default="", help="extra CLI flags for each check")
     parser.add_argument("--quick", action="store_true", help="skip the slowest rows")
     parser.add_argument(
+        "--startup", action="store_true", help="only -c pass, --version and the Lai essay"
+    )
+    parser.add_argument("--python", help="the interpreter (and its citeaudit) to measure")
+    parser.add_argument(
         "--peers", help="folder holding the proselint and plagx-preflight commands (a venv's bin)"
     )
     parser.add_argument("--memory", action="store_true", help="only the peak memory rows")
     args = parser.parse_args(argv)
+    global PYTHON
+    PYTHON = args.python or sys.executable
     extra = shlex.split(args.extra_args)
     # Every row but the cache's measures the work itself, not a cache filled by a run before.
     uncached = ["--no-cache"] if has_option("--no-cache") else []
@@ -214,15 +255,18 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     runs = args.runs
     print(f"median of {runs} runs; python {sys.version.split()[0]}; {os.cpu_count()} CPUs")
-    bare = median([sys.executable, "-c", "pass"], runs)
+    print(f"{PYTHON}: citeaudit install {install_kind()}; CLI: {' '.join(citeaudit())}")
+    bare = median([PYTHON, "-c", "pass"], runs)
     row("python -c pass", bare)
     row("citeaudit --version", median(citeaudit("--version"), runs))
     lai = median(citeaudit("check", "--quiet", *uncached, *extra, str(LAI)), runs)
     row("Lai essay", lai, 1, f"({lai.wall / bare.wall:.1f}x -c pass)")
+    if args.startup:
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         many = copies(folder, 200)
-        floor = median([sys.executable, "-c", FLOOR, str(many)], runs)
+        floor = median([PYTHON, "-c", FLOOR, str(many)], runs)
         row("200 files: read + 3 regexes (a floor)", floor, 200)
         check_many = citeaudit("check", "--quiet", *uncached, *extra, str(many))
         row("200 Lai copies", median(check_many, runs), 200)

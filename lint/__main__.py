@@ -1,3 +1,3 @@
-from citeaudit.cli import main
+from citeaudit.cli import console
 
-main()
+console()

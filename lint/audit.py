@@ -28,7 +28,7 @@ from __future__ import annotations
 import bisect
 import math
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -437,43 +437,94 @@ class _Matcher:
                 holders[t].add(column)
         self.holders = holders
         self.long = sorted(t for t in holders if len(t) >= SHORT_TOKEN)
-        grams: dict[tuple[str, int], list[int]] = defaultdict(list)
-        for i, t in enumerate(self.long):
-            for g in {t[k : k + 3] for k in range(len(t) - 2)}:
-                grams[(g, len(t))].append(i)
-        self.grams = grams
+        self._grams: dict[tuple[str, int], list[int]] | None = None
         by_length: dict[int, list[str]] = defaultdict(list)
         for t in self.long:
             by_length[len(t)].append(t)
         self.by_length = by_length
         self.windows: dict[int, list[str]] = {}
+        # Looked up once per matcher, not per word: an import statement in the loop
+        # cost more than the matching of a short vocabulary.
+        from rapidfuzz import fuzz, process
+
+        self.extract = process.extract
+        self.ratio = fuzz.ratio
+
+    def grams(self) -> dict[tuple[str, int], list[int]]:
+        """The trigram index, built only for a vocabulary too long to scan (most lists
+        never need it)."""
+        if self._grams is None:
+            grams: dict[tuple[str, int], list[int]] = defaultdict(list)
+            for i, t in enumerate(self.long):
+                for g in {t[k : k + 3] for k in range(len(t) - 2)}:
+                    grams[(g, len(t))].append(i)
+            self._grams = grams
+        return self._grams
+
+    def match_many(self, words: Iterable[str]) -> dict[str, frozenset[int]]:
+        """`match` of each word. With a vocabulary short enough to scan, the fuzzy part
+        runs once per vocabulary token over the words of its length window instead of
+        once per word over the tokens: an essay has several times more words than its
+        list has long tokens, and the ratio is symmetric, so the pairs found are the
+        same."""
+        words = list(words)
+        if len(self.long) > WINDOW:
+            return {w: self.match(w) for w in words}
+        by_length: dict[int, list[str]] = defaultdict(list)
+        for w in words:
+            if len(w) >= SHORT_TOKEN:
+                by_length[len(w)].append(w)
+        fuzzy: dict[str, set[int]] = defaultdict(set)
+        windows: dict[int, list[str]] = {}
+        for token in self.long:
+            n = len(token)
+            if n not in windows:
+                low, high = _length_window(n)
+                windows[n] = [w for m in range(low, high + 1) for w in by_length.get(m, ())]
+            if not windows[n]:
+                continue
+            holders = self.holders[token]
+            for word, _, _ in self.extract(
+                token, windows[n], scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+            ):
+                fuzzy[word] |= holders
+        none: frozenset[int] = frozenset()
+        return {
+            w: frozenset(self.holders.get(w, none)).union(fuzzy[w])
+            if w in fuzzy
+            else frozenset(self.holders.get(w, none))
+            for w in words
+        }
 
     def match(self, word: str) -> frozenset[int]:
         found = set(self.holders.get(word, ()))
         n = len(word)
         if n >= SHORT_TOKEN and self.long:
-            # ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|.
-            slack = 1 - TOKEN_CUTOFF / 100
-            low = math.floor(n * (1 - slack) / (1 + slack))
-            high = math.ceil(n * (1 + slack) / (1 - slack))
+            low, high = _length_window(n)
             if n not in self.windows:
                 self.windows[n] = [t for m in range(low, high + 1) for t in self.by_length[m]]
             choices = self.windows[n]
             if len(choices) > WINDOW:
                 # A long list: only the words that share a trigram can be alike.
                 near: set[int] = set()
+                grams = self.grams()
                 for g in {word[k : k + 3] for k in range(n - 2)}:
                     for m in range(low, high + 1):
-                        near.update(self.grams.get((g, m), ()))
+                        near.update(grams.get((g, m), ()))
                 choices = [self.long[i] for i in near]
             if choices:
-                from rapidfuzz import fuzz, process
-
-                for token, _, _ in process.extract(
-                    word, choices, scorer=fuzz.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
+                for token, _, _ in self.extract(
+                    word, choices, scorer=self.ratio, score_cutoff=TOKEN_CUTOFF, limit=None
                 ):
                     found |= self.holders[token]
         return frozenset(found)
+
+
+def _length_window(n: int) -> tuple[int, int]:
+    """The lengths a token may have to reach TOKEN_CUTOFF against a word of length n:
+    ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|."""
+    slack = 1 - TOKEN_CUTOFF / 100
+    return math.floor(n * (1 - slack) / (1 + slack)), math.ceil(n * (1 + slack) / (1 - slack))
 
 
 def _rarity_e(df: int, n: int) -> float:
@@ -495,13 +546,12 @@ def _word_scores(
         return [([], []) for _ in contexts]
     by_words = _Matcher([e.tokens for e in entries])
     by_authors = _Matcher([e.author_tokens for e in entries])
-    for t in tokens:
-        if t not in analysis.matches:
-            analysis.matches[t] = by_words.match(t)
+    analysis.matches.update(by_words.match_many(t for t in tokens if t not in analysis.matches))
     # Authors are matched only by names (the words of other terms never count as authors).
-    for t in sorted({w for c in contexts for name in c.names for w in name.split()}):
-        if t not in analysis.author_matches:
-            analysis.author_matches[t] = by_authors.match(t)
+    name_words = {w for c in contexts for name in c.names for w in name.split()}
+    analysis.author_matches.update(
+        by_authors.match_many(t for t in sorted(name_words) if t not in analysis.author_matches)
+    )
     n = len(entries)
     rarity_e = {t: _rarity_e(len(analysis.matches[t]), n) for t in tokens}
     # A word in most citing sentences is the essay's topic, not a pointer to one source.

@@ -13,6 +13,7 @@ import re
 
 from citeaudit.config import Settings
 from citeaudit.model import Document, Entry, Problem, Span
+from citeaudit.patterns import LazyPattern
 from citeaudit.problems import problem
 
 __all__ = ["attach_bibliographies", "discover_bibliography"]
@@ -112,10 +113,10 @@ def _inline_references(doc: Document) -> bool:
     return False
 
 
-_THEBIBLIOGRAPHY = re.compile(
+_THEBIBLIOGRAPHY = LazyPattern(
     r"\\begin\s*\{thebibliography\}(?P<body>.*?)(?:\\end\s*\{thebibliography\}|\Z)", re.S
 )
-_BIBITEM = re.compile(r"\\bibitem\s*(?:\[[^\]]*\])?\s*\{(?P<key>[^{}\s]+)\}")
+_BIBITEM = LazyPattern(r"\\bibitem\s*(?:\[[^\]]*\])?\s*\{(?P<key>[^{}\s]+)\}")
 
 
 def _bibitems(doc: Document) -> bool:

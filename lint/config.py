@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import os
-import tomllib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from typing import Any
 
 CONFIG_NAMES = ("citeaudit.toml", ".citeaudit.toml", "pyproject.toml")
@@ -77,6 +74,8 @@ MAX_DEPTH = 32  # the schema needs 4; deeper nesting is a mistake or an attack o
 
 
 def _read_toml(path: str) -> dict[str, Any]:
+    import tomllib  # a folder without a config file never needs the parser
+
     from citeaudit.fileio import ReadError, read_bytes
 
     try:
@@ -152,12 +151,17 @@ def _check_selectors(data: Mapping[str, Any], source: str) -> None:
 
 @cache
 def _base_schema() -> dict[str, Any]:
+    import json
+    from importlib import resources  # with tempfile and shutil: 4 ms a run need not pay
+
     text = resources.files("citeaudit").joinpath("schemas/config.schema.json").read_text("utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
 
 def _schema() -> dict[str, Any]:
+    import json
+
     from citeaudit.rules import all_rules
 
     schema: dict[str, Any] = json.loads(json.dumps(_base_schema()))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Iterable
 
 from citeaudit import filter as filters
@@ -48,6 +47,8 @@ def _to_run(doc: Document, enabled: set[str], codes: Iterable[str]) -> set[str]:
 
 
 def _crash(doc: Document, where: str, error: BaseException) -> Diagnostic:
+    import traceback
+
     from citeaudit.problems import problem
 
     frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None

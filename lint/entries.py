@@ -907,11 +907,21 @@ def _period_break(work: str, i: int, end: int) -> bool:
     return work[i] == "." and _sentence_end(work, i, end)
 
 
+# The characters `_next_break` acts on; it jumps from one to the next instead of
+# stepping through every character in Python.
+_BREAK_CHARS = re.compile(r"[()\[\];,.\x1f]")
+
+
 def _next_break(work: str, pos: int, end: int, *, commas: bool) -> Region:
     """(end of the unit starting at `pos`, start of what follows the separator)."""
     depth = 0
     i = pos
+    search = _BREAK_CHARS.search
     while i < end:
+        found = search(work, i, end)
+        if found is None:
+            break
+        i = found.start()
         c = work[i]
         if c in "([":
             depth += 1

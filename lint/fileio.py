@@ -12,14 +12,14 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
-import re
 import signal
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import BinaryIO
+
+from citeaudit.patterns import LazyPattern
 
 MAX_BYTES = 20 * 1024 * 1024
 _MIB = 1024 * 1024
@@ -31,7 +31,7 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-_LONE_CR = re.compile(r"\r(?!\n)")
+_LONE_CR = LazyPattern(r"\r(?!\n)")
 
 
 class ReadError(Exception):
@@ -321,6 +321,8 @@ def _open_temporary(folder: str) -> tuple[int, str | None]:
     if flag and os.path.isdir("/proc/self/fd"):
         with contextlib.suppress(OSError):
             return os.open(folder, flag | os.O_WRONLY, 0o600), None
+    import tempfile  # only a write needs it: a check does not pay for its import
+
     fd, name = tempfile.mkstemp(prefix=".citeaudit-", dir=folder)
     return fd, name
 

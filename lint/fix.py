@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import codecs
 import dataclasses
-import difflib
 import os
 import re
 from collections import Counter
@@ -26,6 +25,7 @@ import click
 
 from citeaudit.fileio import ReadError, WriteRefused, decode, read_bytes, write_atomic
 from citeaudit.model import Diagnostic, Document, Edit, Fix
+from citeaudit.patterns import LazyPattern
 
 STDIN = "<stdin>"
 
@@ -36,8 +36,8 @@ _BOMS = {
     "utf-32-le": codecs.BOM_UTF32_LE,
     "utf-32-be": codecs.BOM_UTF32_BE,
 }
-_LINE = re.compile(r"[^\n]*\n|[^\n]+")
-_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_LINE = LazyPattern(r"[^\n]*\n|[^\n]+")
+_HTML_COMMENT = LazyPattern(r"<!--.*?(?:-->|\Z)", re.S)
 # Passes of fix-and-check-again before a file is written; ruff stops at 100. Each pass
 # settles at least one diagnostic, and no fix here creates work for another.
 MAX_PASSES = 10
@@ -190,6 +190,8 @@ def encode(doc: Document, text: str) -> bytes:
 
 def unified_diff(path: str, before: str, after: str) -> str:
     """A patch that `git apply` and `patch -p1` accept, line endings kept byte for byte."""
+    import difflib  # only --diff prints a patch
+
     name = path.replace(os.sep, "/")
     lines = difflib.unified_diff(_lines(before), _lines(after), f"a/{name}", f"b/{name}")
     return "".join(

@@ -17,14 +17,16 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from citeaudit.patterns import LazyPattern
+
 if TYPE_CHECKING:
     import yaml
 
 __all__ = ["Metadata", "Value", "read_metadata"]
 
-_OPEN = re.compile(r"^---[ \t]*\r?$", re.M)
-_CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})", re.M)
+_OPEN = LazyPattern(r"^---[ \t]*\r?$", re.M)
+_CLOSE = LazyPattern(r"^(?:---|\.\.\.)[ \t]*\r?$", re.M)
+_FENCE = LazyPattern(r"^ {0,3}(`{3,}|~{3,})", re.M)
 
 
 @dataclass(frozen=True, slots=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from citeaudit.model import Entry
+from citeaudit.patterns import LazyPattern
 
 
 def label_text(entry: Entry) -> str:
@@ -26,7 +27,7 @@ def _described(entry: Entry) -> str:
     return f"“{_short(opening, 50)}”"
 
 
-_ORGANISATION = re.compile(
+_ORGANISATION = LazyPattern(
     r"\b(?:Society|University|Association|Institute|Press|Committee|Office|Department|Team"
     r"|Council|Foundation|Bank|Museum|Library|Archives?|Cent(?:er|re)|Commission"
     r"|Organi[sz]ation|Agency|Ministry|Board|Project|Group|Company|Corporation|Inc)\b"

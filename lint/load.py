@@ -7,6 +7,7 @@ import re
 
 from citeaudit.fileio import MAX_BYTES, Decoded, ReadError, decode, fallback_message, read_bytes
 from citeaudit.model import Document, LineIndex, Problem
+from citeaudit.patterns import LazyPattern
 from citeaudit.problems import problem
 
 __all__ = ["FORMATS", "MAX_BYTES", "Decoded", "decode", "format_for", "load", "parse"]
@@ -29,7 +30,7 @@ FORMATS = {
     ".bib": "bibtex",
     ".docx": "docx",
 }
-_MARKDOWN_SNIFF = re.compile(r"^(?:#{1,6} \S|- \[\d+\]|```|\[\^[^\]]+\]:)|<sup>", re.M)
+_MARKDOWN_SNIFF = LazyPattern(r"^(?:#{1,6} \S|- \[\d+\]|```|\[\^[^\]]+\]:)|<sup>", re.M)
 
 
 def format_for(path: str, text: str | None = None) -> str | None:
@@ -40,11 +41,11 @@ def format_for(path: str, text: str | None = None) -> str | None:
     return fmt
 
 
-_LATEX_SNIFF = re.compile(
+_LATEX_SNIFF = LazyPattern(
     r"\\(?:documentclass|begin\{document\}|(?:no|auto|paren|text|foot)?cite[pt]?\*?(?:\[[^\]]*\])*\{"
     r"|bibliography\{|addbibresource\{|section\*?\{|usepackage)"
 )
-_PANDOC_SNIFF = re.compile(r"\[[^\[\]\n]*@[\w{][^\[\]\n]*\]|\A---[ \t]*\r?\n|^\[\^[^\]]+\]:", re.M)
+_PANDOC_SNIFF = LazyPattern(r"\[[^\[\]\n]*@[\w{][^\[\]\n]*\]|\A---[ \t]*\r?\n|^\[\^[^\]]+\]:", re.M)
 
 
 def sniff_format(text: str) -> str:

@@ -7,7 +7,6 @@ these do nothing.
 
 from __future__ import annotations
 
-import hashlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +33,8 @@ def recording() -> Iterator[ReadLog]:
 
 
 def digest(data: bytes) -> str:
+    import hashlib  # OpenSSL loads in 2 ms; a file that reads nothing else never needs it
+
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 

@@ -302,10 +302,10 @@ def _check_all(
 
     tasks = [task_for(path, data, configs, keep=keep) for path, data in inputs]
     # Documents kept for fixes or a full report are not worth caching: they are rebuilt.
-    from citeaudit.cache import FOLDER
-
     cache_root = None
     if not (options.no_cache or keep):
+        from citeaudit.cache import FOLDER
+
         cache_root = options.cache_dir or os.path.join(root, FOLDER)
     return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from citeaudit.model import Citation, LineIndex, Span
+from citeaudit.patterns import LazyPattern
 
 _UPPER = r"[A-ZÀ-ÖØ-ÞĀ-Ž]"
 _PARTICLE = r"(?:van|von|de|der|den|da|di|du|del|della|la|le|ibn|bin|al|el|dos|das|ten|ter)"
@@ -289,13 +290,15 @@ _NOT_NAME_WORDS = frozenset(
     ]
 )
 # Years in a narrative citation: "Stueck (2002)", "Stueck (2002: 73)".
-_NARRATIVE = re.compile(
+_NARRATIVE = LazyPattern(
     rf"(?<![\w*_])(?P<names>{_NAME}(?:(?:,\s*{_NAME})*,?\s+(?:and|&)\s+{_NAME}|{_ET_AL})?)"
     rf"(?:['’]s?)?\s+\((?P<rest>(?:{_YEAR})(?:[a-h])?(?:\s*[,:;]\s*(?:{_LOCATOR}))?)\)"
 )
 # A citation may wrap onto the next line, but never across a blank line.
 _PAREN = re.compile(r"\(((?:[^()\n]|\n(?![ \t]*\n)){1,300})\)")
-_BRACKET = re.compile(r"(?<![\\!^\w\]])\[((?:[^\[\]\n]|\n(?![ \t]*\n)){3,200})\](?![(\[:{])")
+# The bracket comes first and the look-behind checks the character before it, so that
+# the engine searches for "[" instead of trying the look-behind at every position.
+_BRACKET = re.compile(r"\[(?<![\\!^\w\]]\[)((?:[^\[\]\n]|\n(?![ \t]*\n)){3,200})\](?![(\[:{])")
 # Template tags ({% include ... %}) and Liquid output hold attributes, not prose; only
 # a caption is read.
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
@@ -384,7 +387,10 @@ def author_date_citations(
     prose = _TEMPLATE.sub(_keep_caption, prose)
     found: list[_Found] = []
     taken: list[tuple[int, int]] = []
-    for m in _NARRATIVE.finditer(prose):
+    # Only an unnumbered list keeps narrative forms (see the end), and the parenthesis of
+    # one, a year and a locator, is no citation on its own: elsewhere none is looked for.
+    narrative = _NARRATIVE.finditer(prose) if list_style == "unnumbered" else iter(())
+    for m in narrative:
         names = m.group("names")
         if names.split()[0] in NOT_AUTHORS or _mid_title(prose, m.start()):
             continue

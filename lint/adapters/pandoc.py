@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator
 
 from citeaudit.frontmatter import Value, read_metadata
 from citeaudit.model import Citation, LineIndex, Span
+from citeaudit.patterns import LazyPattern
 
 __all__ = ["find_pandoc_citations", "front_matter_bibliographies", "front_matter_nocite"]
 
@@ -24,19 +25,19 @@ _KEY = (
     r"(?:\{(?P<braced>[^{}\s]+)\}"
     r"|(?P<plain>\w(?:\w|[:.#$%&\-+?<>~/](?=\w)|[:/](?=/))*))"
 )
-_KEY_IN_SEGMENT = re.compile(
+_KEY_IN_SEGMENT = LazyPattern(
     r"(?:^|(?<=\s))(?P<suppress>-)?@" + _KEY,
 )
 # A bracket with at most one level of nested brackets inside (for `[see [1] @a]`).
-_BRACKET = re.compile(r"\[(?P<body>[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]")
+_BRACKET = LazyPattern(r"\[(?P<body>[^\[\]]*(?:\[[^\[\]]*\][^\[\]]*)*)\]")
 # An in-text citation: `@` not glued to a word or a full stop (e-mail), not escaped
 # (`\@handle`); pandoc's `notAfterString`.
-_BARE = re.compile(r"(?<![^\W_])(?<![.\\@])@" + _KEY)
+_BARE = LazyPattern(r"(?<![^\W_])(?<![.\\@])@" + _KEY)
 # `@key [p. 33]`: a locator in brackets right after an in-text citation.
-_TRAILING_LOCATOR = re.compile(r"[ \t]?\[(?P<loc>[^\[\]@\n]+)\](?![(\[{:])")
+_TRAILING_LOCATOR = LazyPattern(r"[ \t]?\[(?P<loc>[^\[\]@\n]+)\](?![(\[{:])")
 # pandoc-crossref and bookdown references look like keys but are not citations.
-_CROSSREF = re.compile(r"(?:fig|tbl|sec|eq|lst|thm|lem|def|tab|app):", re.IGNORECASE)
-_BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CROSSREF = LazyPattern(r"(?:fig|tbl|sec|eq|lst|thm|lem|def|tab|app):", re.IGNORECASE)
+_BLANK_LINE = LazyPattern(r"\n[ \t]*\n")
 
 
 def _key_of(match: re.Match[str]) -> tuple[str, int, int]:
@@ -189,7 +190,7 @@ def find_pandoc_citations(
 # ---------------------------------------------------------------------------------------
 # Front matter: `bibliography:` and `nocite:`, read with a YAML parser as pandoc does
 
-_NOCITE_KEY = re.compile(r"(?<![^\W_])(?<![.\\@])@(?:\*|" + _KEY + ")")
+_NOCITE_KEY = LazyPattern(r"(?<![^\W_])(?<![.\\@])@(?:\*|" + _KEY + ")")
 
 
 def front_matter_bibliographies(text: str) -> list[Value]:

@@ -13,20 +13,21 @@ import re
 from citeaudit.adapters.sections import Section, headings, normalise_title
 from citeaudit.entries import split_authors
 from citeaudit.model import Entry, Field, LineIndex
+from citeaudit.patterns import LazyPattern
 
 # `———.`, `---.`, `——,`, `___.` (and the same in Markdown emphasis) open an entry whose
 # authors are those of the entry before it.
-_REPEAT = re.compile(r"^[\s*_]*(?:[—–]{2,}|-{2,}|_{3,}|—)[\s*_]*[.,]")
+_REPEAT = LazyPattern(r"^[\s*_]*(?:[—–]{2,}|-{2,}|_{3,}|—)[\s*_]*[.,]")
 
 # A paragraph that opens like a reference: `Surname, Given.`, `Surname, G.`, a corporate
 # name followed by a year, or a quoted title; with a year or n.d. somewhere in it.
-_OPENS = re.compile(
+_OPENS = LazyPattern(
     r"^(?:[-*+]\s+)?(?:[A-ZÀ-Þ][\w'’\-]+(?:\s+[A-ZÀ-Þ][\w'’\-]+)?,\s+[A-ZÀ-Þ]"
     r"|[A-ZÀ-Þ][\w'’\-]+(?:\s+[A-ZÀ-Þ][\w'’\-.]+){0,5}[.,]?\s+\(?(?:1[5-9]\d\d|20\d\d|n\.\s?d\.)"
     r"|[“\"][A-Z]|[—–]{2,}|-{3})"
 )
-_DATED = re.compile(r"\b(?:1[5-9]\d\d|20\d\d)\b|n\.\s?d\.")
-_PARAGRAPH = re.compile(r"(?:^[ \t]*\S[^\n]*(?:\n|$))+", re.M)
+_DATED = LazyPattern(r"\b(?:1[5-9]\d\d|20\d\d)\b|n\.\s?d\.")
+_PARAGRAPH = LazyPattern(r"(?:^[ \t]*\S[^\n]*(?:\n|$))+", re.M)
 
 
 def inherit_authors(entries: list[Entry], index: LineIndex) -> list[Entry]:
@@ -81,7 +82,7 @@ def trailing_run(text: str) -> tuple[int, int] | None:
 
 
 # Sub-headings that divide a reference list rather than end it.
-_LIST_PARTS = re.compile(
+_LIST_PARTS = LazyPattern(
     r"source|work|literature|bibliograph|reference|archiv|primary|secondary|book|article|"
     r"newspaper|periodical|website|web|online|interview|document|collection|manuscript|"
     r"government|official|report|film|media|dataset|data|software|further|other|general",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -78,6 +79,13 @@ def normalise_title(title: str) -> str:
 
 
 def headings(text: str, flavor: str) -> list[Heading]:
+    return list(_headings(text, flavor))
+
+
+# Loading asks twice per document (for its sections, then to trim them); the last few
+# texts are kept so that the second asking costs a lookup, not six scans.
+@functools.lru_cache(maxsize=4)
+def _headings(text: str, flavor: str) -> tuple[Heading, ...]:
     found: list[Heading] = []
     if flavor == "markdown":
         found += [
@@ -110,7 +118,7 @@ def headings(text: str, flavor: str) -> list[Heading]:
                 and _stands_alone(text, m)
             ):
                 found.append(Heading(m.start(), m.end(), 1, m.group(1)))
-    return sorted(found, key=lambda h: h.start)
+    return tuple(sorted(found, key=lambda h: h.start))
 
 
 def _is_reference_title(title: str) -> bool:

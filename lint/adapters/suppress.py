@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 
 from citeaudit.model import LineIndex, Suppression
+from citeaudit.patterns import LazyPattern
 
 _BODY = r"citeaudit:\s*(?P<verb>ignore-file|ignore|disable-next-line|disable)\b(?P<codes>[^\n]*?)"
 _PATTERNS = {
-    "html": re.compile(r"<!--\s*" + _BODY + r"\s*-->"),
-    "percent": re.compile(r"(?<!\\)%\s*" + _BODY + r"\s*$", re.M),
-    "rst": re.compile(r"^\.\.\s+" + _BODY + r"\s*$", re.M),
+    "html": LazyPattern(r"<!--\s*" + _BODY + r"\s*-->"),
+    "percent": LazyPattern(r"(?<!\\)%\s*" + _BODY + r"\s*$", re.M),
+    "rst": LazyPattern(r"^\.\.\s+" + _BODY + r"\s*$", re.M),
 }
-_CODE = re.compile(r"[A-Z]+\d*")
+_CODE = LazyPattern(r"[A-Z]+\d*")
 
 
 def find(

@@ -176,10 +176,12 @@ def _single_colonless(prose: str, definitions: list[Note]) -> list[markers.Malfo
 def _note_citations(doc: Document, colonless: list[Note], body: str) -> None:
     """Chicago notes: the citations inside footnotes, inline notes and definitions that
     lack their colon; and the bibliography page a notes document names, if any."""
-    from citeaudit.adapters.notecites import note_citations
-
     inline = notes.inline_notes(body, doc.lines)
     doc.notes = sorted(doc.notes + colonless + inline, key=lambda n: n.span.start)
+    if not doc.notes:
+        return  # the notes parser compiles many patterns: a document without notes skips it
+    from citeaudit.adapters.notecites import note_citations
+
     found = note_citations(doc, doc.notes)
     if not found:
         return

@@ -6,7 +6,6 @@ import bisect
 from collections.abc import Iterator
 
 from citeaudit.geometry import quoted_sentences
-from citeaudit.linkers.authordate import named_title, title_key
 from citeaudit.linking import describe
 from citeaudit.model import Diagnostic, Document
 from citeaudit.normalize import words
@@ -20,6 +19,9 @@ def title_mismatches(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     links = [f for f in ctx.links.of_style("author-date") if f.entry is not None]
     if not links:
         return
+    # Only a document that cites by author and year needs its linker (and its patterns).
+    from citeaudit.linkers.authordate import named_title, title_key
+
     text = doc.prose or doc.text
     sentences = quoted_sentences(doc)
     starts = [s for s, _ in sentences]

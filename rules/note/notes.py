@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 from citeaudit.link import Link
 from citeaudit.model import Diagnostic, Document, NoteRef
+from citeaudit.patterns import LazyPattern
 from citeaudit.rules import RuleContext, rule
 
 
@@ -116,7 +117,7 @@ def orphan_short_form(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
         yield ctx.diagnostic(found.citation.span, found.why, path=found.citation.path)
 
 
-_CREDIT = re.compile(
+_CREDIT = LazyPattern(
     r"\s*(?:photos?|photograph|image|figure|map|illustration|courtesy|credit)s?\b", re.I
 )
 
@@ -258,7 +259,7 @@ def ambiguous_short_form(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
 
 
 # Upper case only: `xx` is a roman page number, `[n.p.]` a real abbreviation.
-_PLACEHOLDER = re.compile(r"\?{2,}|\bXX+\b|\bTK\b|\[(?i:page|pp?\.?)\]")
+_PLACEHOLDER = LazyPattern(r"\?{2,}|\bXX+\b|\bTK\b|\[(?i:page|pp?\.?)\]")
 
 
 @rule("NOTE009", "placeholder-locator", "warning")

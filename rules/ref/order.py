@@ -8,12 +8,13 @@ from collections.abc import Iterator
 from citeaudit.linking import describe
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import words
+from citeaudit.patterns import LazyPattern
 from citeaudit.rules import RuleContext, rule
 
-_ARTICLE = re.compile(r"^(?:the|a|an|der|die|das|le|la|les|el|il)\s+", re.I)
+_ARTICLE = LazyPattern(r"^(?:the|a|an|der|die|das|le|la|les|el|il)\s+", re.I)
 
 
-_REPEAT = re.compile(r"^[\s*_]*(?:[—–]{2,}|-{2,}|_{3,}|—)")
+_REPEAT = LazyPattern(r"^[\s*_]*(?:[—–]{2,}|-{2,}|_{3,}|—)")
 
 
 @rule("REF007", "unsorted-references", "info")

@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from citeaudit.linking import label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import fold
+from citeaudit.patterns import LazyPattern
 from citeaudit.rules import RuleContext, printed_entries, rule
 from citeaudit.urls import URL, entry_urls, split_url, url_host
 
@@ -68,7 +69,7 @@ def weak_url(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
             )
 
 
-_SOFTWARE = re.compile(
+_SOFTWARE = LazyPattern(
     r"\b(?:R package|package|software|version|library|toolkit|programming language|statistical computing)\b",
     re.I,
 )
@@ -147,7 +148,7 @@ _PUBLICATION_TYPES = frozenset(
 # Links that are stable by design: DOIs, handles, JSTOR, library databases and proxies,
 # institutional repositories, archives, preprint servers, package archives, and the
 # article pages of journals.
-_STABLE_URL = re.compile(
+_STABLE_URL = LazyPattern(
     r"doi\.org/|\bdoi:|jstor\.org/stable|ebscohost|libproxy|ezproxy|handle\.net|\bhdl\."
     r"|digitalrepository|digitalcommons|/bitstream/|proquest\.com|muse\.jhu\.edu|archive\.org"
     r"|arxiv\.org|ssrn\.com|cran\.r-project\.org|pypi\.org|zenodo\.org"
@@ -157,7 +158,7 @@ _STABLE_URL = re.compile(
 
 
 # A journal's volume and issue: "26 (1): 1", "3.2 (2009)", "vol. 12".
-_VOLUME = re.compile(r"\b\d+\s*\(\d+(?:/\d+)?\)\s*:|\b\d+\.\d+\s*\(\d{4}\)|\bvol\.\s*\d", re.I)
+_VOLUME = LazyPattern(r"\b\d+\s*\(\d+(?:/\d+)?\)\s*:|\b\d+\.\d+\s*\(\d{4}\)|\bvol\.\s*\d", re.I)
 
 
 _MONTH = (
@@ -167,13 +168,13 @@ _MONTH = (
 
 
 # A date finer than a year: a dated post or article needs no access date (Chicago 14.12).
-_DATED = re.compile(
+_DATED = LazyPattern(
     rf"\b{_MONTH}\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}\.?\s+\d{{4}}\b"
     r"|\b\d{4}-\d{2}-\d{2}\b"
 )
 
 
-_ACCESS_PHRASE = re.compile(
+_ACCESS_PHRASE = LazyPattern(
     rf"\b(?:accessed|retrieved|viewed|consulted)\b[^.;]*?(?:{_MONTH}[^.;]*?\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})",
     re.I,
 )
