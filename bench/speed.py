@@ -108,7 +108,7 @@ def peaks(args: list[str]) -> tuple[float, float, Figure]:
         target = os.path.join(tmp, "peaks")
         os.environ["CITEAUDIT_BENCH_PEAKS"] = target
         try:
-            figure = run_once([sys.executable, "-c", PEAKS, *args])
+            figure = run_once([PYTHON, "-c", PEAKS, *args])
         finally:
             del os.environ["CITEAUDIT_BENCH_PEAKS"]
         own, workers = (int(n) / 1024 for n in Path(target).read_text().split())

@@ -319,15 +319,17 @@ def _run_streamed(
 ) -> int:
     """Check and report file by file: each result is reported when it arrives (in the
     order of the files, whatever the number of jobs) and then let go."""
-    from citeaudit.cache import FOLDER
     from citeaudit.parallel import iter_many
-    from citeaudit.report import ReportOptions
+    from citeaudit.report import ReportOptions, open_stream
     from citeaudit.report.spool import DiskStore, PackedSources
-    from citeaudit.report.stream import open_stream
     from citeaudit.rules import all_rules
 
     tasks = [task_for(path, data, configs, keep=False) for path, data in inputs]
-    cache_root = None if options.no_cache else (options.cache_dir or os.path.join(root, FOLDER))
+    cache_root = None
+    if not options.no_cache:
+        from citeaudit.cache import FOLDER
+
+        cache_root = options.cache_dir or os.path.join(root, FOLDER)
     store = DiskStore()
     sources = PackedSources(store)
     places: dict[str, Places] = {}
@@ -418,6 +420,7 @@ class RunWide:
         self.keys = DiskStore()
         self.stored: dict[str, tuple[int, int]] = {}
         self.live: dict[str, set[_Key]] = {}
+        self.own: dict[str, set[_Key]] = {}  # the keys of the last file passed on
 
     def arrive(self, result: FileResult) -> None:
         if self.remaining[result.path] > 0:
@@ -474,16 +477,16 @@ class RunWide:
             self.emit(found)
 
     def _dedupe(self, owner: str, found: list[Diagnostic]) -> list[Diagnostic]:
-        from citeaudit.report.spool import dump, load
-
         kept: list[Diagnostic] = []
         fresh: dict[str, set[_Key]] = {}
         for d in found:
             seen = fresh.get(d.path)
+            if seen is None and d.path in self.own:
+                self._store_own()
             if seen is None:
                 seen = self.live.get(d.path)
                 if seen is None and d.path in self.stored:
-                    seen = self.live[d.path] = load(self.keys.get(self.stored.pop(d.path)))
+                    seen = self.live[d.path] = _decode_keys(self.keys.get(self.stored.pop(d.path)))
                 if seen is None:
                     seen = set()
                     if d.path == owner:
@@ -494,12 +497,40 @@ class RunWide:
             if key not in seen:
                 seen.add(key)
                 kept.append(d)
-        for path, keys in fresh.items():
-            self.stored[path] = self.keys.put(dump(keys))
+        if fresh:
+            # The keys of the file before go to disk now, not those of this one: a run of
+            # one file never pickles them.
+            self._store_own()
+            self.own = fresh
         return kept
+
+    def _store_own(self) -> None:
+        for path, keys in self.own.items():
+            self.stored[path] = self.keys.put(_encode_keys(keys))
+        self.own = {}
 
 
 _Key = tuple[str, int, int, str, str]
+
+
+def _encode_keys(keys: set[_Key]) -> bytes:
+    # Each field as its length and its text: no pickle to import for a plain run (and
+    # nothing a later import could fail on, once a run has dropped its privileges).
+    fields = (str(field) for key in keys for field in key)
+    return "".join(f"{len(f)}:{f}" for f in fields).encode("utf-8", "surrogatepass")
+
+
+def _decode_keys(data: bytes) -> set[_Key]:
+    text = data.decode("utf-8", "surrogatepass")
+    fields: list[str] = []
+    at = 0
+    while at < len(text):
+        colon = text.index(":", at)
+        end = colon + 1 + int(text[at:colon])
+        fields.append(text[colon + 1 : end])
+        at = end
+    rows = zip(*[iter(fields)] * 5, strict=True)
+    return {(path, int(start), int(end), code, message) for path, start, end, code, message in rows}
 
 
 def _shared_bibliographies(results: list[FileResult]) -> set[str]:

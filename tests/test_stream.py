@@ -16,9 +16,8 @@ import pytest
 from citeaudit import run as run_module
 from citeaudit.model import Diagnostic, Edit, Fix, LineIndex, Related, Span
 from citeaudit.pipeline import FileResult, pack
-from citeaudit.report import ReportOptions, renderer, spool
+from citeaudit.report import ReportOptions, open_stream, renderer, spool
 from citeaudit.report.spool import DiskStore, ExternalSort, PackedSources
-from citeaudit.report.stream import open_stream
 from citeaudit.rules import all_rules
 from tests.conftest import CORPUS, run_cli
 
@@ -211,6 +210,16 @@ def test_findings_of_a_file_checked_twice_are_shown_once() -> None:
     assert emitted == []  # a.md's text may yet change: it is checked again
     stage.arrive(FileResult("a.md", [_diag("a.md"), _diag("a.md", line=3)]))
     assert emitted == [[_diag("a.md")], [_diag("b.md")], [_diag("a.md", line=3)]]
+
+
+def test_dedupe_keys_survive_the_disk() -> None:
+    keys = {
+        ("a.md", 0, 12, "CIT001", "3:x: [1] has no entry\nline two"),
+        ("dir:with:colons/b.md", 10, 5, "X", ""),
+        ("c.md", 1, 2, "Y", "surrogate \udcff and 12:34"),
+    }
+    assert run_module._decode_keys(run_module._encode_keys(keys)) == keys
+    assert run_module._decode_keys(run_module._encode_keys(set())) == set()
 
 
 # -- the command line: streamed against gathered ----------------------------------------

@@ -6,13 +6,14 @@ Modules are imported only when their format is asked for.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
 from citeaudit.model import Diagnostic, Document, Places
 
 if TYPE_CHECKING:
+    from citeaudit.report.tally import Tally
     from citeaudit.rules import Rule
 
 FORMATS: dict[str, str] = {
@@ -49,6 +50,33 @@ class ReportOptions:
 
 class Renderer(Protocol):
     def __call__(self, diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str: ...
+
+
+class ReportStream(Protocol):
+    """A report written as the run goes on (report.stream): `add` takes each file's
+    findings as they come, `finish` writes what only the end of the run knows."""
+
+    tally: Tally
+
+    def add(self, diagnostics: Sequence[Diagnostic]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
+def open_stream(
+    name: str, options: ReportOptions, write: Callable[[str], object]
+) -> ReportStream | None:
+    """The stream for format `name`, or None when the format has none (it needs the
+    whole run's documents, or writes files of its own)."""
+    if name == "text":
+        from citeaudit.report.text import TextStream
+
+        return TextStream(options, write)
+    from citeaudit.report.stream import streams
+
+    kind = streams().get(name)
+    stream: ReportStream | None = kind(options, write) if kind is not None else None
+    return stream
 
 
 def renderer(name: str) -> Renderer:

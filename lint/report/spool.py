@@ -4,9 +4,6 @@ run over a thousand manuscripts holds about as much as a run over ten."""
 
 from __future__ import annotations
 
-import heapq
-import pickle
-import tempfile
 import zlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import IO, Any, Generic, TypeVar
@@ -15,28 +12,48 @@ T = TypeVar("T")
 
 # Items sorted in memory before a sorted run of them goes to disk.
 CHUNK = 1000
+# Bytes a store holds in memory before it moves them to a temporary file: a small run
+# (a pre-commit hook's) neither writes to disk nor imports tempfile.
+IN_MEMORY = 256 * 1024
+
+
+def _temporary() -> IO[bytes]:
+    import tempfile
+
+    return tempfile.TemporaryFile()
 
 
 class DiskStore:
-    """Blobs appended to one temporary file, read back by where they were put."""
+    """Blobs appended to one temporary file, read back by where they were put; the
+    first IN_MEMORY bytes stay in memory until more come."""
 
     def __init__(self) -> None:
+        self._memory = bytearray()
         self._file: IO[bytes] | None = None
 
     def put(self, data: bytes) -> tuple[int, int]:
         if self._file is None:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open until close())
+            if len(self._memory) + len(data) <= IN_MEMORY:
+                offset = len(self._memory)
+                self._memory += data
+                return offset, len(data)
+            self._file = _temporary()
+            self._file.write(self._memory)
+            self._memory = bytearray()
         self._file.seek(0, 2)
         offset = self._file.tell()
         self._file.write(data)
         return offset, len(data)
 
     def get(self, where: tuple[int, int]) -> bytes:
-        assert self._file is not None
-        self._file.seek(where[0])
-        return self._file.read(where[1])
+        offset, size = where
+        if self._file is None:
+            return bytes(self._memory[offset : offset + size])
+        self._file.seek(offset)
+        return self._file.read(size)
 
     def close(self) -> None:
+        self._memory = bytearray()
         if self._file is not None:
             self._file.close()
             self._file = None
@@ -86,12 +103,16 @@ class Queue(Generic[T]):
 
     def push(self, item: T) -> None:
         if self._file is None:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open until close())
+            self._file = _temporary()
+        import pickle
+
         self._file.seek(0, 2)
         pickle.dump(item, self._file, pickle.HIGHEST_PROTOCOL)
         self._count += 1
 
     def pop(self) -> T:
+        import pickle
+
         assert self._file is not None and self._count
         self._file.seek(self._read)
         item: T = pickle.load(self._file)
@@ -131,8 +152,10 @@ class ExternalSort(Generic[T]):
             self.add(item)
 
     def _spill(self) -> None:
+        import pickle
+
         if self._file is None:
-            self._file = tempfile.TemporaryFile()  # noqa: SIM115 (open until close())
+            self._file = _temporary()
         self._file.seek(0, 2)
         self._runs.append((self._file.tell(), len(self._items)))
         for item in sorted(self._items, key=self._key):
@@ -146,11 +169,15 @@ class ExternalSort(Generic[T]):
         if self._items:
             self._spill()
         assert self._file is not None
+        import heapq
+
         # Runs are merged in the order they were made, and heapq.merge takes equal keys
         # from earlier iterables first: the order of equal items is kept, as sorted() does.
         yield from heapq.merge(*(self._run(*run) for run in self._runs), key=self._key)
 
     def _run(self, offset: int, count: int) -> Iterator[T]:
+        import pickle
+
         assert self._file is not None
         file = self._file
         position = offset
@@ -166,11 +193,3 @@ class ExternalSort(Generic[T]):
             self._file.close()
             self._file = None
         self._items = []
-
-
-def dump(value: Any) -> bytes:
-    return pickle.dumps(value, pickle.HIGHEST_PROTOCOL)
-
-
-def load(data: bytes) -> Any:
-    return pickle.loads(data)

@@ -16,7 +16,7 @@ import json
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 from citeaudit.model import Diagnostic, LineIndex
 from citeaudit.report import ReportOptions
@@ -33,21 +33,8 @@ from citeaudit.report.tally import Tally
 Write = Callable[[str], object]
 
 
-class ReportStream(Protocol):
-    tally: Tally
-
-    def add(self, diagnostics: Sequence[Diagnostic]) -> None: ...
-
-    def finish(self) -> None: ...
-
-
-def open_stream(name: str, options: ReportOptions, write: Write) -> ReportStream | None:
-    """The stream for format `name`, or None when the format has none."""
-    if name == "text":
-        from citeaudit.report.text import TextStream
-
-        return TextStream(options, write)
-    kinds: dict[str, Callable[[ReportOptions, Write], ReportStream]] = {
+def streams() -> dict[str, Callable[[ReportOptions, Write], Any]]:
+    return {
         "json": JsonStream,
         "json-lines": JsonLinesStream,
         "gitlab": GitlabStream,
@@ -55,8 +42,6 @@ def open_stream(name: str, options: ReportOptions, write: Write) -> ReportStream
         "sarif": SarifStream,
         "junit": JunitStream,
     }
-    kind = kinds.get(name)
-    return kind(options, write) if kind is not None else None
 
 
 class LastIndex:
