@@ -110,7 +110,10 @@ KINDS: dict[str, str] = {
     "interview": "interview",
 }
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n[ \t]*\n")
+# A sentence may open with emphasis: "... in 1984. **Foucault questioned ...**".
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“‘(\[]?(?:\*\*?|__?)?[A-Z0-9])|\n[ \t]*\n"
+)
 # Abbreviations and initials after which a full stop does not end a sentence.
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Cde|Gen|Col|Lt|Capt|No|Nos|Vol|vol|pp|p|ed|eds|"

@@ -120,3 +120,13 @@ def test_geometry_is_shared_and_survives_a_copy_to_another_process() -> None:
     copy = pickle.loads(pickle.dumps(doc))
     assert geometry(copy).doc is copy
     assert geometry(copy).sentences == geometry(doc).sentences
+
+
+def test_a_sentence_may_open_with_emphasis() -> None:
+    """The author-date linker reads the citation's sentence from the geometry: the title
+    of the sentence before is not the citation's ("... _The History of Sexuality_, 1976.
+    **Foucault questioned ...** (Foucault, 1974)")."""
+    text = "His book _Sexuality_ came out in 1976. **Foucault questioned it** (Foucault, 1974).\n"
+    doc = parse("essay.md", text, "markdown")
+    starts = [text[a:b].strip()[:10] for a, b in geometry(doc).sentences]
+    assert starts == ["His book _", "**Foucault"]
