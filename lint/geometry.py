@@ -33,13 +33,16 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from citeaudit.model import Document
 
-QUOTED = re.compile(r"“(?:[^“”\n]|\n(?!\s*\n))*”|(?<![\w\"])\"[^\"\n]*\"(?!\w)")
+# A quotation in curly marks may break lines but not a paragraph; one in straight marks
+# stays on its line. (The curly part unrolled: one step per run of characters.)
+QUOTED = re.compile(r"“[^“”\n]*(?:\n(?!\s*\n)[^“”\n]*)*”|(?<![\w\"])\"[^\"\n]*\"(?!\w)")
 # Quotations of the running text, by paragraph: a straight pair may break a line.
 _STRAIGHT = re.compile(r'(?<![\w"])"(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
 _CURLY = re.compile(r"“[^“”]*?”", re.S)
@@ -57,11 +60,26 @@ def geometry(doc: Document) -> Geometry:
     return found
 
 
-def blank(chars: list[str], start: int, end: int) -> None:
-    """Spaces over chars[start:end], newlines kept."""
-    for i in range(max(0, start), min(end, len(chars))):
-        if chars[i] not in "\r\n":
-            chars[i] = " "
+_LINE = re.compile(r"[^\r\n]+")
+
+
+def blanked(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    """`text` with spaces over each of `spans` (which may overlap), newlines kept."""
+    out: list[str] = []
+    pos = 0
+    for start, end in sorted(spans):
+        start, end = max(start, pos), min(end, len(text))
+        if start >= end:
+            continue
+        out.append(text[pos:start])
+        out.append(_LINE.sub(_spaces, text[start:end]))
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def _spaces(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
 
 
 class Geometry:
@@ -87,33 +105,25 @@ class Geometry:
     @cached_property
     def text(self) -> str:
         doc = self.doc
-        chars = list(self.prose)
+        spans = [(c.span.start, c.span.end) for c in doc.citations]
+        spans += [(r.span.start, r.span.end) for r in doc.note_refs]
         if doc.references is not None:
-            blank(chars, doc.references.start, doc.references.end)
-        for citation in doc.citations:
-            blank(chars, citation.span.start, citation.span.end)
-        for ref in doc.note_refs:
-            blank(chars, ref.span.start, ref.span.end)
-        return "".join(chars)
+            spans.append((doc.references.start, doc.references.end))
+        return blanked(self.prose, spans)
 
     @cached_property
     def body(self) -> str:
         doc = self.doc
-        chars = list(self.prose)
+        spans = [(n.span.start, n.span.end) for n in doc.notes]
         if doc.references is not None:
-            blank(chars, doc.references.start, doc.references.end)
-        for note in doc.notes:
-            blank(chars, note.span.start, note.span.end)
-        for m in _TEMPLATE.finditer("".join(chars)):
-            blank(chars, m.start(), m.end())
-        return "".join(chars)
+            spans.append((doc.references.start, doc.references.end))
+        # Tags are looked for once the notes are gone, so none runs out of a note.
+        text = blanked(self.prose, spans)
+        return blanked(text, [m.span() for m in _TEMPLATE.finditer(text)])
 
     @cached_property
     def claims(self) -> str:
-        chars = list(self.body)
-        for m in _UNVOICED.finditer(self.body):
-            blank(chars, m.start(), m.end())
-        return "".join(chars)
+        return blanked(self.body, [m.span() for m in _UNVOICED.finditer(self.body)])
 
     # -- bounds ----------------------------------------------------------------------
 
