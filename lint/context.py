@@ -110,10 +110,10 @@ KINDS: dict[str, str] = {
     "interview": "interview",
 }
 
-# A sentence may open with emphasis: "... in 1984. **Foucault questioned ...**".
-_SENTENCE_END = re.compile(
-    r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“‘(\[]?(?:\*\*?|__?)?[A-Z0-9])|\n[ \t]*\n"
-)
+# The full stop and what closes with it, before a capital, a digit or an opening mark; a
+# sentence may open with emphasis ("... in 1984. **Foucault questioned ...**"). The match
+# opens with the full stop, not a look-behind, so the regex engine skips to the stops.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘(\[]?(?:\*\*?|__?)?[A-Z0-9])|\n[ \t]*\n")
 # Abbreviations and initials after which a full stop does not end a sentence.
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Cde|Gen|Col|Lt|Capt|No|Nos|Vol|vol|pp|p|ed|eds|"
@@ -302,8 +302,8 @@ def sentence_cuts(text: str) -> list[tuple[int, int]]:
             after = text[m.end() : m.end() + 200].lstrip()
             if not (before[-1:].islower() and before[-1:].isalpha()) and not after[:1].islower():
                 cuts.append((m.end(), m.start()))
-        elif not _ABBREVIATION.search(text[max(0, m.start() - 6) : m.start()]):
-            cuts.append((m.end(), m.start() - 1))
+        elif not _ABBREVIATION.search(text[max(0, m.start() - 5) : m.start() + 1]):
+            cuts.append((m.end(), m.start()))
     for m in _HEADING.finditer(text):
         cuts.append((m.start(), m.start()))
         end = text.find("\n", m.start()) + 1 or len(text)

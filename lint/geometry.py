@@ -41,10 +41,11 @@ if TYPE_CHECKING:
     from citeaudit.model import Document
 
 # A quotation in curly marks may break lines but not a paragraph; one in straight marks
-# stays on its line. (The curly part unrolled: one step per run of characters.)
-QUOTED = re.compile(r"“[^“”\n]*(?:\n(?!\s*\n)[^“”\n]*)*”|(?<![\w\"])\"[^\"\n]*\"(?!\w)")
+# stays on its line. Both alternatives open with their mark, so the regex engine skips
+# to the marks (`"(?<![\w"]")` is `(?<![\w"])"`), and the curly one is unrolled.
+QUOTED = re.compile(r"“[^“”\n]*(?:\n(?!\s*\n)[^“”\n]*)*”|\"(?<![\w\"]\")[^\"\n]*\"(?!\w)")
 # Quotations of the running text, by paragraph: a straight pair may break a line.
-_STRAIGHT = re.compile(r'(?<![\w"])"(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
+_STRAIGHT = re.compile(r'"(?<![\w"]")(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
 _CURLY = re.compile(r"“[^“”]*?”", re.S)
 _TEMPLATE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 _UNVOICED = re.compile(r"“[^“”]*”|\"[^\"\n]*\"|\*[^*\n]+\*|_[^_\n]+_|\{%.*?%\}")

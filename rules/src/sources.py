@@ -58,7 +58,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     this_year = datetime.date.today().year
     # A marker's number is not a year, even in a list long enough to reach [1921].
     labels = {s.start for c in doc.citations for s in c.label_spans}
-    years = _Years(doc.prose or doc.text, labels, this_year) if analysis.items else None
+    years = _Years(geometry(doc).prose, labels, this_year) if analysis.items else None
     for item in analysis.items:
         if item.own is None:
             continue
@@ -163,7 +163,9 @@ def _events(text: str, start: int, end: int, this_year: int) -> list[int]:
     return out
 
 
-_EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")
+# A year 1500-2099 not inside a number or a word. The look-behind follows the first digit
+# (`1(?<![\w.,/-]1)` is `(?<![\w.,/-])1`), so the regex engine skips to the digits.
+_EVENT_YEAR = re.compile(r"((?:1(?<![\w.,/-]1)[5-9]|2(?<![\w.,/-]2)0)\d\d)(?![\w/]|[.,]\d)")
 
 
 _PUBLICATION_YEAR = re.compile(
