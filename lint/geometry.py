@@ -20,13 +20,23 @@ The texts, each derived from the one before it (every view keeps offsets and new
 
 The bounds, all sorted:
 
-- `sentences`: the sentences of `text`; paragraph breaks and headings end them too.
+- `sentences`: the sentences of `text` (`citeaudit.context.sentence_cuts`, the one pass);
+  paragraph breaks and headings end them too.
 - `quoted_sentences`: the same cuts, less those made by a full stop inside a quotation
-  ("He said “We go.” and left" is one sentence). The view for rules that ask which
-  sentence a quotation belongs to; no second pass over the text.
+  (`QUOTED`, on `prose`): "He said “We go.” and left (Chen 1994)." is one sentence. The
+  view for rules that ask which sentence a quotation belongs to; no second pass.
 - `paragraphs`: the paragraphs of `text`, with those a page break split joined again.
-- `quotations`: the quotations of `body`, straight or curly (`QUOTED`).
+- `quotations`: each paragraph with the quotations of `body` in it. Unlike `QUOTED`, a
+  pair of straight marks may break a line here: text converted from PDF breaks lines
+  inside quotations, and SRC005 must still see them (its golden cases do).
 - `markers`: where every citation marker and footnote marker starts.
+
+Who reads what: the source audit and `context_of` (`citeaudit.context`) read `text`,
+`sentences` and `paragraphs`; the author-date linker reads `sentences` (the text of a
+citation's sentence before it); SRC001 reads `text` and `sentences` (events) and `prose`
+(years, numeric lists); SRC005 reads `body`, `quotations`, `quoted_sentences` and
+`markers`; SRC006 and CIT003 (author-date) read `prose` and `quoted_sentences`; SRC007
+reads `claims`, `quoted_sentences` and `markers`.
 """
 
 from __future__ import annotations

@@ -130,3 +130,31 @@ def test_a_sentence_may_open_with_emphasis() -> None:
     doc = parse("essay.md", text, "markdown")
     starts = [text[a:b].strip()[:10] for a, b in geometry(doc).sentences]
     assert starts == ["His book _", "**Foucault"]
+
+
+def test_suppressions_see_the_layer_of_the_prose_mask(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Code is blanked once per document: the prose mask is built on the layer that the
+    suppression comments are read from, so a suppression shown in code silences nothing
+    and one in prose counts, by the same reading of what is code."""
+    from citeaudit.adapters import prose
+    from citeaudit.adapters import text as adapter
+
+    calls: list[int] = []
+    real = prose.without_code
+
+    def counting(text: str, flavor: prose.Flavor) -> str:
+        calls.append(len(text))
+        return real(text, flavor)
+
+    monkeypatch.setattr(prose, "without_code", counting)
+    monkeypatch.setattr(adapter, "without_code", counting)
+    text = (
+        "Kim agreed [1]. <!-- citeaudit: ignore CIT001 -->\n\n"
+        "Write `<!-- citeaudit: ignore -->` to silence a line.\n\n"
+        "```\n<!-- citeaudit: ignore-file -->\n```\n\n## References\n\n[1] Stueck, 1995.\n"
+    )
+    doc = parse("essay.md", text, "markdown")
+    assert calls == [len(text)]
+    assert [(s.span.line, s.codes, s.file_wide) for s in doc.suppressions] == [
+        (1, ("CIT001",), False)
+    ]

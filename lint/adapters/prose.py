@@ -37,29 +37,18 @@ _ADOC_BLOCK = re.compile(r"^(-{4,}|\.{4,}|\+{4,}|/{4,})[ \t]*$", re.M)
 _KNITR_INLINE = re.compile(r"`r [^`\n]+`")
 
 
-def mask(text: str, flavor: Flavor) -> str:
-    """Return `text` with its non-prose parts replaced by spaces."""
-    chars = list(text)
-    if flavor in ("markdown", "plain"):
-        _blank_match(chars, _FRONT_MATTER.match(text))
+def mask(text: str, flavor: Flavor, code: str | None = None) -> str:
+    """Return `text` with its non-prose parts replaced by spaces. `code` is
+    `without_code(text, flavor)` when the caller has it already."""
+    chars = list(without_code(text, flavor) if code is None else code)
     _blank_all(chars, _HTML_COMMENT, text)
     if flavor == "markdown":
-        _blank_fences(chars, text)
-        _blank_indented_code(chars, text)
-        _blank_all(chars, _KNITR_INLINE, text)
-        _blank_all(chars, _INLINE_CODE, text)
         _blank_all(chars, _DISPLAY_MATH, text)
         _blank_all(chars, _INLINE_MATH, text)
         for start, end in _latex_math_spans("".join(chars)):
             blank(chars, start, end)
         _blank_all(chars, _LINK_TARGET, text, keep=1)
         _blank_all(chars, _LINK_DEFINITION, text)
-    elif flavor == "rst":
-        _blank_rst_literals(chars, text)
-        _blank_all(chars, _RST_LITERAL, text)
-    elif flavor == "asciidoc":
-        _blank_adoc_blocks(chars, text)
-        _blank_all(chars, _INLINE_CODE, text)
     _blank_all(chars, _AUTOLINK, text)
     _blank_all(chars, _URL, text)
     for start, end in _email_spans("".join(chars)):
@@ -104,6 +93,27 @@ def _latex_math_spans(text: str) -> Iterator[tuple[int, int]]:
             return
         yield opening, closing + 2
         pos = closing + 2
+
+
+def without_code(text: str, flavor: Flavor) -> str:
+    """The first layer of the prose mask: `text` with front matter, code blocks and inline
+    code blanked, HTML comments kept. Suppression comments are read from it, so that one
+    shown in code silences nothing, as in prose (`citeaudit.adapters.suppress`)."""
+    chars = list(text)
+    if flavor in ("markdown", "plain"):
+        _blank_match(chars, _FRONT_MATTER.match(text))
+    if flavor == "markdown":
+        _blank_fences(chars, text)
+        _blank_indented_code(chars, text)
+        _blank_all(chars, _KNITR_INLINE, text)
+        _blank_all(chars, _INLINE_CODE, text)
+    elif flavor == "rst":
+        _blank_rst_literals(chars, text)
+        _blank_all(chars, _RST_LITERAL, text)
+    elif flavor == "asciidoc":
+        _blank_adoc_blocks(chars, text)
+        _blank_all(chars, _INLINE_CODE, text)
+    return "".join(chars)
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
