@@ -29,7 +29,7 @@ The bounds, all sorted:
 - `quotations`: each paragraph with the quotations of `body` in it. Unlike `QUOTED`, a
   pair of straight marks may break a line here: text converted from PDF breaks lines
   inside quotations, and SRC005 must still see them (its golden cases do).
-- `markers`: where every citation marker and footnote marker starts.
+- `markers`: where every citation marker and footnote marker of the text starts.
 
 Who reads what: the source audit and `context_of` (`citeaudit.context`) read `text`,
 `sentences` and `paragraphs`; the author-date linker reads `sentences` (the text of a
@@ -48,7 +48,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from citeaudit.model import Document
+    from citeaudit.model import Citation, Document
 
 # A quotation in curly marks may break lines but not a paragraph; one in straight marks
 # stays on its line. Both alternatives open with their mark, so the regex engine skips
@@ -116,7 +116,7 @@ class Geometry:
     @cached_property
     def text(self) -> str:
         doc = self.doc
-        spans = [(c.span.start, c.span.end) for c in doc.citations]
+        spans = [(c.span.start, c.span.end) for c in self.own_citations]
         spans += [(r.span.start, r.span.end) for r in doc.note_refs]
         if doc.references is not None:
             spans.append((doc.references.start, doc.references.end))
@@ -199,9 +199,16 @@ class Geometry:
         return out
 
     @cached_property
-    def markers(self) -> list[int]:
+    def own_citations(self) -> list[Citation]:
+        """The citations written in this document's text: those of an included file
+        (`\\input`) have their own path and offsets into that file's text."""
         doc = self.doc
-        return sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
+        return [c for c in doc.citations if c.path in (None, doc.path)]
+
+    @cached_property
+    def markers(self) -> list[int]:
+        starts = [c.span.start for c in self.own_citations]
+        return sorted(starts + [r.span.start for r in self.doc.note_refs])
 
     # -- lookups ---------------------------------------------------------------------
 

@@ -158,3 +158,24 @@ def test_suppressions_see_the_layer_of_the_prose_mask(monkeypatch: pytest.Monkey
     assert [(s.span.line, s.codes, s.file_wide) for s in doc.suppressions] == [
         (1, ("CIT001",), False)
     ]
+
+
+def test_citations_of_an_included_file_blank_nothing_in_the_main_text(tmp_path: Path) -> None:
+    """A citation of an `\\input` file has offsets into that file: the main text keeps
+    the words at those offsets, and has no marker there."""
+    main = tmp_path / "main.tex"
+    main.write_text(
+        "\\documentclass{article}\\begin{document}\n"
+        "Stalin met Kim in Moscow in March 1949 and again in April 1950.\n"
+        "\\input{part}\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "part.tex").write_text(
+        "Kim Il Sung went to Moscow in the spring \\cite{stueck1995}.\n", encoding="utf-8"
+    )
+    doc = load(str(main))
+    included = [c for c in doc.citations if c.path not in (None, doc.path)]
+    assert included, "the included file's citation is read"
+    geo = geometry(doc)
+    assert "Stalin met Kim in Moscow in March 1949 and again in April 1950." in geo.text
+    assert all(c.span.start not in geo.markers for c in included)
