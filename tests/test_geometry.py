@@ -179,3 +179,20 @@ def test_citations_of_an_included_file_blank_nothing_in_the_main_text(tmp_path: 
     geo = geometry(doc)
     assert "Stalin met Kim in Moscow in March 1949 and again in April 1950." in geo.text
     assert all(c.span.start not in geo.markers for c in included)
+
+
+@pytest.mark.parametrize(
+    ("text", "prose"),
+    [
+        # A backtick inside a comment opens no code span ...
+        ("<!-- don't `x -->\n\nKim `code` left [1].\n", "Kim        left [1]."),
+        # ... and a comment opener inside code opens no comment, which would blank the rest
+        # of the text and its citations.
+        ("Write `<!--` to open one. Kim left [1].\n", "Write        to open one. Kim left [1]."),
+        ("`a <!-- c --> b` and [1]\n", "and [1]"),
+    ],
+)
+def test_inline_code_and_comments_are_read_leftmost_first(text: str, prose: str) -> None:
+    from citeaudit.adapters.prose import mask
+
+    assert mask(text, "markdown").strip() == prose

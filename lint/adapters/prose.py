@@ -106,14 +106,28 @@ def without_code(text: str, flavor: Flavor) -> str:
         _blank_fences(chars, text)
         _blank_indented_code(chars, text)
         _blank_all(chars, _KNITR_INLINE, text)
-        _blank_all(chars, _INLINE_CODE, text)
+        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
     elif flavor == "rst":
         _blank_rst_literals(chars, text)
-        _blank_all(chars, _RST_LITERAL, text)
+        _blank_inline_code(chars, _COMMENT_OR_RST_LITERAL)
     elif flavor == "asciidoc":
         _blank_adoc_blocks(chars, text)
-        _blank_all(chars, _INLINE_CODE, text)
+        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
     return "".join(chars)
+
+
+# Inline code and HTML comments, whichever opens first (as CommonMark reads them): a
+# backtick inside a comment opens no code span, and a `<!--` inside code no comment.
+_COMMENT_OR_INLINE_CODE = re.compile(
+    r"<!--.*?(?:-->|\Z)|(?P<code>(?<!`)(`+)(?!`)(.+?)(?<!`)\2(?!`))", re.S
+)
+_COMMENT_OR_RST_LITERAL = re.compile(r"<!--.*?(?:-->|\Z)|(?P<code>``.+?``)", re.S)
+
+
+def _blank_inline_code(chars: list[str], pattern: re.Pattern[str]) -> None:
+    for match in pattern.finditer("".join(chars)):
+        if match.group("code") is not None:
+            blank(chars, match.start(), match.end())
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
