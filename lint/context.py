@@ -277,24 +277,12 @@ def _int(text: str | None) -> int | None:
     return int(text) if text else None
 
 
-def working_text(doc: Document) -> str:
-    """The prose with the reference list and the citation and footnote markers blanked,
-    so that none is read as the context of a citation (`Geometry.text`)."""
-    from citeaudit.geometry import geometry
-
-    return geometry(doc).text
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentences as (start, end) offsets; paragraph breaks and headings end them too.
-    Rules read a document's sentences from `citeaudit.geometry`, which calls this once."""
-    return bounds_from_cuts(text, [cut for cut, _ in sentence_cuts(text)])
-
-
 def sentence_cuts(text: str) -> list[tuple[int, int]]:
     """Where sentences end, as (cut, mark): the offset after the end and the offset of
     what ends it (the full stop, the paragraph break, the heading), so that a view can drop
-    the cuts whose full stop lies inside a quotation."""
+    the cuts whose full stop lies inside a quotation. Paragraph breaks and headings end
+    sentences too. Rules and the link stage read a document's sentences from
+    `citeaudit.geometry`, which makes this pass once per document."""
     cuts: list[tuple[int, int]] = []
     for m in _SENTENCE_END.finditer(text):
         if m.group(0).startswith("\n"):
