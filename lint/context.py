@@ -120,7 +120,10 @@ KINDS: dict[str, str] = {
     "interview": "interview",
 }
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])|\n[ \t]*\n")
+# The full stop and what closes with it, before a capital, a digit or an opening mark; a
+# sentence may open with emphasis ("... in 1984. **Foucault questioned ...**"). The match
+# opens with the full stop, not a look-behind, so the regex engine skips to the stops.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"“‘(\[]?(?:\*\*?|__?)?[A-Z0-9])|\n[ \t]*\n")
 # Abbreviations and initials after which a full stop does not end a sentence.
 _ABBREVIATION = re.compile(
     r"(?:\b[A-Z]|\b(?:Dr|Mr|Mrs|Ms|Prof|St|Cde|Gen|Col|Lt|Capt|No|Nos|Vol|vol|pp|p|ed|eds|"
@@ -290,39 +293,32 @@ def _int(text: str | None) -> int | None:
     return int(text) if text else None
 
 
-def working_text(doc: Document) -> str:
-    """The prose with the reference list and the citation markers blanked, so that
-    neither is read as the context of a citation."""
-    chars = list(doc.prose or doc.text)
-    if doc.references is not None:
-        _blank(chars, doc.references.start, doc.references.end)
-    for citation in doc.citations:
-        _blank(chars, citation.span.start, citation.span.end)
-    return "".join(chars)
-
-
-def _blank(chars: list[str], start: int, end: int) -> None:
-    for i in range(max(0, start), min(end, len(chars))):
-        if chars[i] not in "\r\n":
-            chars[i] = " "
-
-
-def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentences as (start, end) offsets; paragraph breaks and headings end them too."""
-    cuts = [0]
+def sentence_cuts(text: str) -> list[tuple[int, int]]:
+    """Where sentences end, as (cut, mark): the offset after the end and the offset of
+    what ends it (the full stop, the paragraph break, the heading), so that a view can drop
+    the cuts whose full stop lies inside a quotation. Paragraph breaks and headings end
+    sentences too. Rules and the link stage read a document's sentences from
+    `citeaudit.geometry`, which makes this pass once per document."""
+    cuts: list[tuple[int, int]] = []
     for m in _SENTENCE_END.finditer(text):
         if m.group(0).startswith("\n"):
             before = text[max(0, m.start() - 200) : m.start()].rstrip()
             after = text[m.end() : m.end() + 200].lstrip()
             if not (before[-1:].islower() and before[-1:].isalpha()) and not after[:1].islower():
-                cuts.append(m.end())
-        elif not _ABBREVIATION.search(text[max(0, m.start() - 6) : m.start()]):
-            cuts.append(m.end())
+                cuts.append((m.end(), m.start()))
+        elif not _ABBREVIATION.search(text[max(0, m.start() - 5) : m.start() + 1]):
+            cuts.append((m.end(), m.start()))
     for m in _HEADING.finditer(text):
-        cuts += [m.start(), text.find("\n", m.start()) + 1 or len(text)]
-    cuts.append(len(text))
-    cuts = sorted(set(cuts))
-    return [(a, b) for a, b in itertools.pairwise(cuts) if text[a:b].strip()]
+        cuts.append((m.start(), m.start()))
+        end = text.find("\n", m.start()) + 1 or len(text)
+        cuts.append((end, end))
+    return cuts
+
+
+def bounds_from_cuts(text: str, cuts: list[int]) -> list[tuple[int, int]]:
+    """The non-blank stretches of `text` between consecutive cuts."""
+    points = sorted({0, len(text), *cuts})
+    return [(a, b) for a, b in itertools.pairwise(points) if text[a:b].strip()]
 
 
 def paragraph_bounds(text: str) -> list[tuple[int, int]]:
@@ -489,9 +485,12 @@ class _Geometry:
 
 
 def _geometry(doc: Document) -> _Geometry:
-    text = working_text(doc)
-    sentences = sentence_bounds(text)
-    paragraphs = paragraph_bounds(text)
+    from citeaudit.geometry import geometry
+
+    shared = geometry(doc)
+    text = shared.text
+    sentences = shared.sentences
+    paragraphs = shared.paragraphs
     all_dates = find_dates(text)
     dated = [d for d in all_dates if d.year]
     spaces = [(m.start(), m.end()) for m in re.finditer(r"\s{64,}", text)]

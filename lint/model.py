@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, Protocol
 
 if TYPE_CHECKING:
+    from citeaudit.geometry import Geometry
     from citeaudit.link import Links
 
 Severity = Literal["error", "warning", "info"]
@@ -250,9 +251,9 @@ class Document:
     bom: bool = False
     # Set by the link stage (`citeaudit.link`) before any rule runs.
     links: Links | None = None
-    # Prose geometry (sentences, paragraphs) computed once and shared by every rule
-    # (`citeaudit.geometry`).
-    geometry: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # Prose geometry (the masked texts, sentences, paragraphs, quotations), computed once
+    # on first use and shared by the link stage and every rule: `citeaudit.geometry`.
+    geometry: Geometry | None = None
     # The decoded text before lone carriage returns were read as newlines, when it
     # differs from `text` (same length, so offsets agree). Fixes are written into it.
     original: str | None = None

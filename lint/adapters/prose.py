@@ -19,7 +19,6 @@ _FRONT_MATTER = re.compile(
 )
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})[^\n]*$", re.M)
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-_INLINE_CODE = re.compile(r"(?=`)(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 # Pandoc's rule: no space after the opening $, none before the closing one, no digit after.
 # Literal first, look-behind after it: the engine then searches for "$" (much faster).
@@ -38,35 +37,18 @@ _ADOC_BLOCK = re.compile(r"^(-{4,}|\.{4,}|\+{4,}|/{4,})[ \t]*$", re.M)
 _KNITR_INLINE = re.compile(r"`r [^`\n]+`")
 
 
-def mask(text: str, flavor: Flavor) -> str:
-    """Return `text` with its non-prose parts replaced by spaces."""
-    canvas = _Canvas(text)
-    chars = canvas.chars
-    if flavor in ("markdown", "plain"):
-        front = _FRONT_MATTER.match(text)
-        if front:
-            canvas.blank(front.start(), front.end())
+def mask(text: str, flavor: Flavor, code: str | None = None) -> str:
+    """Return `text` with its non-prose parts replaced by spaces. `code` is
+    `without_code(text, flavor)` when the caller has it already."""
+    canvas = _Canvas(without_code(text, flavor) if code is None else code)
     canvas.blank_all(_HTML_COMMENT)
     if flavor == "markdown":
-        _blank_fences(chars, text)
-        _blank_indented_code(chars, text)
-        canvas.changed()
-        canvas.blank_all(_KNITR_INLINE)
-        canvas.blank_all(_INLINE_CODE)
         canvas.blank_all(_DISPLAY_MATH)
         canvas.blank_all(_INLINE_MATH)
         for start, end in _latex_math_spans(canvas.text):
             canvas.blank(start, end)
         canvas.blank_all(_LINK_TARGET, keep=1)
         canvas.blank_all(_LINK_DEFINITION)
-    elif flavor == "rst":
-        _blank_rst_literals(chars, text)
-        canvas.changed()
-        canvas.blank_all(_RST_LITERAL)
-    elif flavor == "asciidoc":
-        _blank_adoc_blocks(chars, text)
-        canvas.changed()
-        canvas.blank_all(_INLINE_CODE)
     canvas.blank_all(_AUTOLINK)
     canvas.blank_all(_URL)
     for start, end in _email_spans(canvas.text):
@@ -91,9 +73,6 @@ class _Canvas:
         if self._text is None:
             self._text = "".join(self.chars)
         return self._text
-
-    def changed(self) -> None:
-        self._text = None
 
     def blank(self, start: int, end: int) -> None:
         blank(self.chars, start, end)
@@ -142,10 +121,50 @@ def _latex_math_spans(text: str) -> Iterator[tuple[int, int]]:
         pos = closing + 2
 
 
+def without_code(text: str, flavor: Flavor) -> str:
+    """The first layer of the prose mask: `text` with front matter, code blocks and inline
+    code blanked, HTML comments kept. Suppression comments are read from it, so that one
+    shown in code silences nothing, as in prose (`citeaudit.adapters.suppress`)."""
+    chars = list(text)
+    if flavor in ("markdown", "plain"):
+        _blank_match(chars, _FRONT_MATTER.match(text))
+    if flavor == "markdown":
+        _blank_fences(chars, text)
+        _blank_indented_code(chars, text)
+        _blank_all(chars, _KNITR_INLINE, text)
+        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
+    elif flavor == "rst":
+        _blank_rst_literals(chars, text)
+        _blank_inline_code(chars, _COMMENT_OR_RST_LITERAL)
+    elif flavor == "asciidoc":
+        _blank_adoc_blocks(chars, text)
+        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
+    return "".join(chars)
+
+
+# Inline code and HTML comments, whichever opens first (as CommonMark reads them): a
+# backtick inside a comment opens no code span, and a `<!--` inside code no comment.
+_COMMENT_OR_INLINE_CODE = re.compile(
+    r"(?=[<`])(?:<!--.*?(?:-->|\Z)|(?P<code>(?<!`)(`+)(?!`)(.+?)(?<!`)\2(?!`)))", re.S
+)
+_COMMENT_OR_RST_LITERAL = re.compile(r"<!--.*?(?:-->|\Z)|(?P<code>``.+?``)", re.S)
+
+
+def _blank_inline_code(chars: list[str], pattern: re.Pattern[str]) -> None:
+    for match in pattern.finditer("".join(chars)):
+        if match.group("code") is not None:
+            blank(chars, match.start(), match.end())
+
+
 def blank(chars: list[str], start: int, end: int) -> None:
     for i in range(start, end):
         if chars[i] not in "\r\n":
             chars[i] = " "
+
+
+def _blank_match(chars: list[str], match: re.Match[str] | None, keep: int = 0) -> None:
+    if match:
+        blank(chars, match.start() + keep, match.end())
 
 
 def _blank_all(chars: list[str], pattern: re.Pattern[str], text: str, keep: int = 0) -> None:

@@ -17,12 +17,24 @@ _CODE = LazyPattern(r"[A-Z]+\d*")
 
 
 def find(
-    text: str, index: LineIndex, syntaxes: tuple[str, ...], flavor: str | None = None
+    text: str,
+    index: LineIndex,
+    syntaxes: tuple[str, ...],
+    flavor: str | None = None,
+    code: str | None = None,
 ) -> list[Suppression]:
     """Suppression comments of `text`; with a `flavor`, none inside code (a fenced
-    example of a suppression in a README silences nothing)."""
+    example of a suppression in a README silences nothing). `code` is the text with its
+    code blanked (`prose.without_code`), the layer of the prose mask the adapter made."""
     found = []
-    scanned = without_code(text, flavor) if flavor else text
+    if code is not None:
+        scanned = code
+    elif flavor:
+        from citeaudit.adapters.prose import without_code
+
+        scanned = without_code(text, flavor)  # type: ignore[arg-type]
+    else:
+        scanned = text
     for syntax in syntaxes:
         for m in _PATTERNS[syntax].finditer(scanned):
             codes = tuple(_CODE.findall(m.group("codes").upper()))
@@ -36,21 +48,3 @@ def find(
             lines = (span.line, span.end_line + 1) if alone else (span.line,)
             found.append(Suppression(span, codes, lines))
     return sorted(found, key=lambda s: s.span.start)
-
-
-def without_code(text: str, flavor: str) -> str:
-    """`text` with code blocks and inline code blanked, HTML comments kept."""
-    from citeaudit.adapters import prose
-
-    chars = list(text)
-    if flavor == "markdown":
-        prose._blank_fences(chars, text)
-        prose._blank_indented_code(chars, text)
-        prose._blank_all(chars, prose._INLINE_CODE, text)
-    elif flavor == "rst":
-        prose._blank_rst_literals(chars, text)
-        prose._blank_all(chars, prose._RST_LITERAL, text)
-    elif flavor == "asciidoc":
-        prose._blank_adoc_blocks(chars, text)
-        prose._blank_all(chars, prose._INLINE_CODE, text)
-    return "".join(chars)

@@ -8,7 +8,7 @@ import re
 
 from citeaudit.adapters import markers, notes, reflist, sections, suppress
 from citeaudit.adapters.authordate import author_date_citations
-from citeaudit.adapters.prose import Flavor, blank, mask
+from citeaudit.adapters.prose import Flavor, blank, mask, without_code
 from citeaudit.model import Citation, Document, Edit, Entry, Fix, LineIndex, Note
 from citeaudit.problems import problem
 
@@ -28,11 +28,13 @@ _SYNTAXES: dict[str, tuple[str, ...]] = {
 
 def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     index = LineIndex(text)
-    prose = mask(text, flavor)
+    # Suppressions see the prose mask's first layer (code blanked, comments kept).
+    code = without_code(text, flavor)
+    prose = mask(text, flavor, code)
     if flavor == "markdown" and "---" in text:
         prose = _blank_metadata(text, prose)
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
-    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor], flavor)
+    doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor], flavor, code)
 
     found = reflist.trim_sections(prose, flavor, sections.reference_sections(prose, flavor))
     raw_entries = _entries(text, found, doc)

@@ -19,13 +19,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citeaudit.adapters.authordate import Item, parse_item
+from citeaudit.geometry import Geometry, geometry
 from citeaudit.link import Link
 from citeaudit.model import Citation, Document, Entry, Span
 from citeaudit.normalize import family_names, fold, words
 
 _RANGE = re.compile(r"\b(1[5-9]\d\d|20\d\d)\s*[-–—]+\s*(1[5-9]\d\d|20\d\d)\b")
 _YEAR_DIGITS = re.compile(r"1[5-9]\d\d|20\d\d")
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]?\s+(?=[A-Z\"“*_])|\n\s*\n")
 _CAPITALISED = re.compile(r"[A-ZÀ-Þ][\w'’\-]+")
 # Similarity (0-100) above which a family name counts as a misspelling of another.
 NEAR_NAME = 80
@@ -127,27 +127,27 @@ def link(doc: Document, citations: Sequence[Citation]) -> list[Link]:
     index = _Index(table)
     parsed = [(c, i, t, parse_item(t)) for c in citations for i, t in enumerate(c.targets)]
     mla = _mla(parsed)
-    text = doc.prose or doc.text
+    geo = geometry(doc)
     links: list[Link] = []
     last: tuple[Entry, int] | None = None  # the source cited last, and where
     for citation, i, target, item in parsed:
         if item is None:
             continue
         if item.page_only:
-            entry = _page_only(text, citation, table, last) if mla else None
+            entry = _page_only(geo, citation, table, last) if mla else None
             if entry is not None:
                 links.append(Link(citation, target, entry, span=_span(citation, i)))
                 last = (entry, citation.span.end)
             continue
         found = _by_house(citation, item, table) or resolve(
-            item, index, _before(text, citation), brackets=citation.form == "bracket"
+            item, index, _before(geo, citation), brackets=citation.form == "bracket"
         )
         if found.entry is not None:
             links.append(Link(citation, target, found.entry, span=_span(citation, i)))
             last = (found.entry, citation.span.end)
         elif _report(citation, item, found, mla):
             why, near = found.why, found.near
-            named = named_title(_before(text, citation), doc.entries)
+            named = named_title(_before(geo, citation), doc.entries)
             if named is not None:
                 title = _short(named.title or "")
                 why += f"; the sentence names '{title}', {_source(named).label()}"
@@ -168,13 +168,11 @@ def _by_house(citation: Citation, item: Item, table: list[_Source]) -> Resolutio
     return None
 
 
-def _before(text: str, citation: Citation) -> str:
+def _before(geo: Geometry, citation: Citation) -> str:
+    """The citation's sentence up to the citation, as written."""
     start = citation.span.start
-    floor = max(0, start - 400)
-    sentence_start = floor
-    for m in _SENTENCE_END.finditer(text, floor, start):
-        sentence_start = m.end()
-    return text[sentence_start:start]
+    sentence = geo.sentence_at(start)
+    return geo.prose[sentence[0] if sentence else 0 : start]
 
 
 def _span(citation: Citation, i: int) -> Span:
@@ -393,13 +391,14 @@ def _report(citation: Citation, item: Item, found: Resolution, mla: bool) -> boo
 
 
 def _page_only(
-    text: str, citation: Citation, table: list[_Source], last: tuple[Entry, int] | None
+    geo: Geometry, citation: Citation, table: list[_Source], last: tuple[Entry, int] | None
 ) -> Entry | None:
     """The source of a page-only citation: an author named in its sentence or the one
     before (in its paragraph, after the last citation), else the source cited last."""
+    text = geo.prose
     start = citation.span.start
-    sentence_start = start - len(_before(text, citation))
-    previous = sentence_start - len(_before_offset(text, sentence_start))
+    sentence_start = start - len(_before(geo, citation))
+    previous = sentence_start - len(_before_offset(geo, sentence_start))
     paragraph = text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0
     floor = max(previous, paragraph, last[1] if last else 0)
     by_family: dict[str, list[_Source]] = {}
@@ -415,13 +414,10 @@ def _page_only(
     return last[0] if last else None
 
 
-def _before_offset(text: str, offset: int) -> str:
+def _before_offset(geo: Geometry, offset: int) -> str:
     """The sentence that ends just before `offset`."""
-    floor = max(0, offset - 600)
-    sentence_start = floor
-    for m in _SENTENCE_END.finditer(text, floor, max(floor, offset - 2)):
-        sentence_start = m.end()
-    return text[sentence_start:offset]
+    sentence = geo.sentence_at(max(0, offset - 1))
+    return geo.prose[sentence[0] if sentence else 0 : offset]
 
 
 def _by_emphasis(before: str, found: list[_Source]) -> Entry:

@@ -7,6 +7,7 @@ import os
 import re
 from collections.abc import Iterator
 
+from citeaudit.geometry import geometry
 from citeaudit.link import Link
 from citeaudit.linking import describe, label_text
 from citeaudit.model import Citation, Diagnostic, Document, Entry
@@ -204,7 +205,7 @@ def _unused_unnumbered(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     # Axtell states, ...") uses the entry: the missing year is the defect, not the entry.
     # Names inside citations do not count ("(Stueck 2002a)" does not cite Stueck 2002b),
     # nor does a title named in passing.
-    prose_names = set() if mla else _words(_outside_citations(doc, _body_text(doc)))
+    prose_names = set() if mla else _words(geometry(doc).text)
     near: dict[int, Link] = {}
     for found in links.unresolved():
         for entry in found.near[:1]:
@@ -282,15 +283,6 @@ def _author_named(entry: Entry, mentioned: set[str]) -> bool:
     alphabetises by title (`"Bancroft Prize." *Wikipedia*`), its title."""
     names = family_names(entry.authors[:1]) if entry.authors else set(words(entry.title or ""))
     return bool(names) and names <= mentioned
-
-
-def _outside_citations(doc: Document, text: str) -> str:
-    chars = list(text)
-    for citation in doc.citations:
-        if citation.path is None:
-            for i in range(citation.span.start, min(citation.span.end, len(chars))):
-                chars[i] = " "
-    return "".join(chars)
 
 
 def _notes_text(doc: Document) -> str:

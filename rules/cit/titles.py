@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterator
 
-from citeaudit.geometry import quoted_sentences
+from citeaudit.geometry import geometry
 from citeaudit.linking import describe
 from citeaudit.model import Diagnostic, Document
 from citeaudit.normalize import words
@@ -22,9 +22,10 @@ def title_mismatches(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     # Only a document that cites by author and year needs its linker (and its patterns).
     from citeaudit.linkers.authordate import named_title, title_key
 
-    text = doc.prose or doc.text
-    sentences = quoted_sentences(doc)
-    starts = [s for s, _ in sentences]
+    geo = geometry(doc)
+    text = geo.prose
+    sentences = geo.quoted_sentences
+    starts = geo.quoted_sentence_starts
     cited_in: dict[int, set[int]] = {}
     for found in links:
         at = max(0, bisect.bisect_right(starts, found.citation.span.start) - 1)

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator
 
 from citeaudit.adapters.authordate import NOT_AUTHORS
-from citeaudit.context import sentence_bounds
+from citeaudit.geometry import geometry
 from citeaudit.model import Diagnostic, Document
 from citeaudit.normalize import fold, words
 from citeaudit.rules import RuleContext, rule
@@ -26,18 +26,32 @@ _SAYS = (
 )
 
 
+# Each pattern opens with its literal first letter and checks the word boundary after it
+# (`[Aa](?<!\w[Aa])s` is `\b[Aa]s`), so that the regex engine skips to candidates instead
+# of trying every position of the text.
 _CLAIMS = (
-    re.compile(rf"\b[Aa]s\s+(?P<who>{_PERSON})\s+{_SAYS}\b"),
-    re.compile(rf"\b[Aa]ccording\s+to\s+(?P<who>{_PERSON})(?![\w'’])"),
+    re.compile(rf"[Aa](?<!\w[Aa])s\s+(?P<who>{_PERSON})\s+{_SAYS}\b"),
+    re.compile(rf"[Aa](?<!\w[Aa])ccording\s+to\s+(?P<who>{_PERSON})(?![\w'’])"),
     re.compile(
-        rf"\b[Ii]n\s+(?P<who>{_PERSON})['’]s?\s+(?:opinion|view|words|account|analysis|"
-        r"assessment|estimation|judge?ment|interpretation|argument)\b"
-    ),
-    re.compile(
-        rf"\b(?:backed|supported|advanced|proposed|endorsed|challenged|disputed|shared|"
-        rf"held|echoed|championed|defended)\s+by\s+(?P<who>{_PEOPLE})"
+        rf"[Ii](?<!\w[Ii])n\s+(?P<who>{_PERSON})['’]s?\s+(?:opinion|view|words|account|"
+        r"analysis|assessment|estimation|judge?ment|interpretation|argument)\b"
     ),
 )
+# "backed by David Rees and David Dallin": found from its "by", then the verb before it.
+_BY = re.compile(rf"b(?<!\wb)y\s+(?P<who>{_PEOPLE})")
+_SUPPORTED_BY = re.compile(
+    r"(?<!\w)(?:backed|supported|advanced|proposed|endorsed|challenged|disputed|shared|"
+    r"held|echoed|championed|defended)$"
+)
+
+
+def _claims(text: str) -> Iterator[re.Match[str]]:
+    for pattern in _CLAIMS:
+        yield from pattern.finditer(text)
+    for m in _BY.finditer(text):
+        before = text[: m.start()].rstrip()
+        if len(before) < m.start() and _SUPPORTED_BY.search(before, max(0, len(before) - 12)):
+            yield m
 
 
 # Capitalised words that open such a phrase without naming a person.
@@ -126,24 +140,23 @@ def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     """
     if not doc.entries or not (doc.citations or doc.note_refs):
         return
-    text = _claims_text(doc)
-    sentences = sentence_bounds(text)
-    markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
+    geo = geometry(doc)
+    # Names inside quotations, emphasised titles, notes and the list are not claims.
+    text = geo.claims
     listed = {w.removesuffix("'s") for e in doc.entries for w in words(e.raw)}
     reported: set[str] = set()
     hits: list[tuple[int, int, list[str]]] = []
-    for pattern in _CLAIMS:
-        for m in pattern.finditer(text):
-            names = _names(" ".join(m.group("who").split()))
-            if names:
-                hits.append((m.start("who"), m.end("who"), names))
+    for m in _claims(text):
+        names = _names(" ".join(m.group("who").split()))
+        if names:
+            hits.append((m.start("who"), m.end("who"), names))
     hits.sort()
     for start, end, names in hits:
         missing = [n for n in names if fold(n.split()[-1]) not in listed]
         if not missing or all(n in reported for n in missing):
             continue
-        s_start, s_end = _sentence(sentences, start)
-        if any(s_start <= m < s_end for m in markers):
+        sentence = geo.sentence_at(start, quoted=True)
+        if sentence is not None and geo.has_marker(*sentence):
             continue
         reported.update(missing)
         who = _join(missing)
@@ -156,25 +169,6 @@ def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
         )
 
 
-def _claims_text(doc: Document) -> str:
-    """The body prose with the list, notes, quotations and emphasis blanked."""
-    chars = list(doc.prose or doc.text)
-
-    def blank(start: int, end: int) -> None:
-        for i in range(max(0, start), min(end, len(chars))):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
-
-    if doc.references is not None:
-        blank(doc.references.start, doc.references.end)
-    for note in doc.notes:
-        blank(note.span.start, note.span.end)
-    current = "".join(chars)
-    for m in re.finditer(r"“[^“”]*”|\"[^\"\n]*\"|\*[^*\n]+\*|_[^_\n]+_|\{%.*?%\}", current):
-        blank(m.start(), m.end())
-    return "".join(chars)
-
-
 def _names(who: str) -> list[str]:
     people = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", who) if p.strip()]
     out = []
@@ -184,13 +178,6 @@ def _names(who: str) -> list[str]:
             return []
         out.append(person)
     return out
-
-
-def _sentence(sentences: list[tuple[int, int]], offset: int) -> tuple[int, int]:
-    for start, end in sentences:
-        if start <= offset < end:
-            return start, end
-    return offset, offset
 
 
 def _join(names: list[str]) -> str:

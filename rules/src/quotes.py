@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from citeaudit.adapters.authordate import parse_item
 from citeaudit.geometry import QUOTED as _QUOTED
-from citeaudit.geometry import quoted_sentences
+from citeaudit.geometry import Geometry, geometry
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.rules import RuleContext, rule
 
@@ -37,8 +37,7 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
     Write `(Scott 1986, 1067)`.
     """
     minimum = int(ctx.options["min-words"])
-    text = doc.prose or doc.text
-    sentences = quoted_sentences(doc)
+    geo = geometry(doc)
     seen: set[int] = set()
     for found in ctx.links.of_style("author-date"):
         citation = found.citation
@@ -52,7 +51,7 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
             continue
         if _unpaginated(found.entry):
             continue
-        quoted = _quotation_before(doc, text, sentences, citation.span.start, minimum)
+        quoted = _quotation_before(doc, geo, citation.span.start, minimum)
         if quoted is None:
             continue
         yield ctx.diagnostic(
@@ -62,15 +61,15 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
         )
 
 
-def _quotation_before(
-    doc: Document, text: str, sentences: list[tuple[int, int]], start: int, minimum: int
-) -> str | None:
+def _quotation_before(doc: Document, geo: Geometry, start: int, minimum: int) -> str | None:
     """'12 words' or 'a block quotation': the quotation that the citation closes, in the
-    citation's own sentence."""
+    citation's own sentence (read whole across the full stops inside its quotations)."""
+    text = geo.prose
     line_start = text.rfind("\n", 0, start) + 1
     if doc.text[line_start:start].lstrip().startswith(">"):
         return "a block quotation"
-    s_start = max((s for s, _ in sentences if s <= start), default=0)
+    sentence = geo.sentence_at(start, quoted=True)
+    s_start = sentence[0] if sentence else 0
     quotes = list(_QUOTED.finditer(text, s_start, start))
     if not quotes:
         return None

@@ -8,6 +8,7 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 
+from citeaudit.geometry import geometry
 from citeaudit.linking import describe, label_text
 from citeaudit.model import Diagnostic, Document, Entry
 from citeaudit.normalize import fold
@@ -57,7 +58,7 @@ def anachronistic_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
     this_year = datetime.date.today().year
     # A marker's number is not a year, even in a list long enough to reach [1921].
     labels = {s.start for c in doc.citations for s in c.label_spans}
-    years = _Years(doc.prose or doc.text, labels, this_year) if analysis.items else None
+    years = _Years(geometry(doc).prose, labels, this_year) if analysis.items else None
     for item in analysis.items:
         if item.own is None:
             continue
@@ -85,18 +86,12 @@ def _anachronistic_by_author(doc: Document, ctx: RuleContext) -> Iterator[Diagno
     if not found:
         return
     this_year = datetime.date.today().year
-    chars = list(doc.prose or doc.text)
-    # A citation's own years are publications, not events; a note marker is no year.
-    spans = [c.span for c in doc.citations] + [r.span for r in doc.note_refs]
-    for span in spans:
-        for i in range(span.start, min(span.end, len(chars))):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
-    text = "".join(chars)
-    from citeaudit.context import sentence_bounds
-
-    sentences = sentence_bounds(text)
-    starts = [s for s, _ in sentences]
+    # A citation's own years are publications, not events; a note marker is no year: both
+    # are blanked in the geometry's text.
+    geo = geometry(doc)
+    text = geo.text
+    sentences = geo.sentences
+    starts = geo.sentence_starts
     markers: dict[str, list[int]] = {}
     for ref in doc.note_refs:
         markers.setdefault(ref.label, []).append(ref.span.start)
@@ -168,7 +163,9 @@ def _events(text: str, start: int, end: int, this_year: int) -> list[int]:
     return out
 
 
-_EVENT_YEAR = re.compile(r"(?<![\w.,/-])(1[5-9]\d\d|20\d\d)(?![\w/]|[.,]\d)")
+# A year 1500-2099 not inside a number or a word. The look-behind follows the first digit
+# (`1(?<![\w.,/-]1)` is `(?<![\w.,/-])1`), so the regex engine skips to the digits.
+_EVENT_YEAR = re.compile(r"((?:1(?<![\w.,/-]1)[5-9]|2(?<![\w.,/-]2)0)\d\d)(?![\w/]|[.,]\d)")
 
 
 _PUBLICATION_YEAR = re.compile(
@@ -375,23 +372,18 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     # Citations inside notes are not markers in the text.
     if not any(c.style != "note" for c in doc.citations) and not doc.note_refs:
         return
-    text = _body(doc)
-    # Sentences are read with quotations flattened, so a full stop inside a quotation
-    # does not end the sentence that quotes it.
-    flat = list(text)
-    for q_start, q_end in _quotations(text, 0, len(text)):
-        for i in range(q_start + 1, q_end - 1):
-            if flat[i] not in "\r\n":
-                flat[i] = "x"
-    from citeaudit.context import paragraph_bounds, sentence_bounds
-
-    sentences = sentence_bounds("".join(flat))
-    markers = sorted([c.span.start for c in doc.citations] + [r.span.start for r in doc.note_refs])
+    geo = geometry(doc)
+    text = geo.body
+    # Sentences are read with quotations whole, so a full stop inside a quotation does not
+    # end the sentence that quotes it.
+    sentences = geo.quoted_sentences
+    starts = geo.quoted_sentence_starts
+    markers = geo.markers
     minimum = int(ctx.options["min-words"])
     notes_style = bool(doc.note_refs) and all(c.style == "note" for c in doc.citations)
     earlier: list[str] = []
-    for start, end in paragraph_bounds(text):
-        for q_start, q_end in _quotations(text, start, end):
+    for start, end, quotations in geo.quotations:
+        for q_start, q_end in quotations:
             quoted = text[q_start + 1 : q_end - 1]
             if len(re.findall(r"[^\W\d_]+", quoted)) < minimum or _not_quotation(
                 text, q_start, quoted
@@ -401,12 +393,13 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
             earlier.append(quoted)
             if repeated:
                 continue
-            limit = _next_sentence_end(sentences, q_end)
+            limit = _next_sentence_end(sentences, starts, q_end)
             if notes_style:
                 # Chicago notes: one note at the end of a paragraph covers it.
                 limit = max(limit, end)
             # The citation may sit anywhere in the quotation's sentence: before it too.
-            opens = max([a for a, _ in sentences if a <= q_start] or [start])
+            at = bisect.bisect_right(starts, q_start) - 1
+            opens = starts[at] if at >= 0 else start
             if _cited(text, markers, max(opens, start), limit) or _linked(doc, opens, limit):
                 continue
             yield ctx.diagnostic(
@@ -417,38 +410,16 @@ def unattributed_quotation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
             )
 
 
-def _body(doc: Document) -> str:
-    chars = list(doc.prose or doc.text)
-    if doc.references is not None:
-        for i in range(doc.references.start, min(doc.references.end, len(chars))):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
-    for note in doc.notes:
-        for i in range(note.span.start, min(note.span.end, len(chars))):
-            if chars[i] not in "\r\n":
-                chars[i] = " "
-    body = "".join(chars)
-    # Template tags ({% include ... caption="..." %}) hold attributes, not prose.
-    return re.sub(r"\{%.*?%\}|\{\{.*?\}\}", lambda m: " " * len(m.group(0)), body, flags=re.S)
-
-
-_STRAIGHT = re.compile(r'(?<![\w"])"(?=\S)[^"]*?(?<=\S)"(?!\w)', re.S)
-
-
-_CURLY = re.compile(r"“[^“”]*?”", re.S)
-
-
-def _quotations(text: str, start: int, end: int) -> Iterator[tuple[int, int]]:
-    for pattern in (_STRAIGHT, _CURLY):
-        for m in pattern.finditer(text, start, end):
-            yield m.start(), m.end()
-
-
-def _next_sentence_end(sentences: list[tuple[int, int]], offset: int) -> int:
-    following = [e for s, e in sentences if e > offset]
+def _next_sentence_end(sentences: list[tuple[int, int]], starts: list[int], offset: int) -> int:
+    """The end of the sentence after the one that holds `offset`."""
+    # The first sentence that ends after `offset` starts at or before it, or is the next.
+    at = max(bisect.bisect_right(starts, offset) - 1, 0)
+    while at < len(sentences) and sentences[at][1] <= offset:
+        at += 1
+    following = sentences[at : at + 2]
     if len(following) >= 2:
-        return following[1]
-    return following[0] if following else offset
+        return following[1][1]
+    return following[0][1] if following else offset
 
 
 # "(247)", "(p. 12)", author-page, author-only and author-date parentheticals ("(Lemon,
