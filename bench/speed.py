@@ -72,12 +72,12 @@ class Figure:
     peak_mib: float
 
 
-def run_once(command: list[str]) -> Figure:
+def run_once(command: list[str], env: dict[str, str] | None = None) -> Figure:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     # A child's ru_maxrss is only visible after it ends; wait4 gives it per child.
     process = subprocess.Popen(
-        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=CHILD_ENV
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env or CHILD_ENV
     )
     _, _, usage = os.wait4(process.pid, 0)
     wall = time.perf_counter() - started
@@ -106,11 +106,8 @@ def peaks(args: list[str]) -> tuple[float, float, Figure]:
     """(main process MiB, largest worker MiB, the run's figure) for `citeaudit args`."""
     with tempfile.TemporaryDirectory() as tmp:
         target = os.path.join(tmp, "peaks")
-        os.environ["CITEAUDIT_BENCH_PEAKS"] = target
-        try:
-            figure = run_once([PYTHON, "-c", PEAKS, *args])
-        finally:
-            del os.environ["CITEAUDIT_BENCH_PEAKS"]
+        env = {**CHILD_ENV, "CITEAUDIT_BENCH_PEAKS": target}
+        figure = run_once([PYTHON, "-c", PEAKS, *args], env)
         own, workers = (int(n) / 1024 for n in Path(target).read_text().split())
     return own, workers, figure
 
