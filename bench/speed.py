@@ -29,8 +29,9 @@ Rows:
 - the growth series: a numbered list of 500 / 1,000 / 2,000 entries cited five times
   each, with the time per entry;
 - whether a one-file run imports numpy, jsonschema or bibtexparser;
-- peak memory of 200 and 1,000 copies for the text, json and sarif formats, split into
-  the main process and its largest worker (`--memory` runs only these rows).
+- peak memory of 200 and 1,000 copies for the text, json, sarif, junit and html formats
+  and for one process, split into the main process and its largest worker (`--memory`
+  runs only these rows).
 
 The peak column of the other rows is what `wait4` gives for the child: the largest of
 the process's own peak and its workers' peaks, so it cannot tell a growing main process
@@ -112,6 +113,18 @@ def peaks(args: list[str]) -> tuple[float, float, Figure]:
     return own, workers, figure
 
 
+# The memory rows: the formats written as results arrive, one process, and the HTML
+# report, which keeps every document (it writes to a file in the run's folder).
+MEMORY_RUNS = (
+    ("--format text", ["--format", "text"]),
+    ("--format json", ["--format", "json"]),
+    ("--format sarif", ["--format", "sarif"]),
+    ("--format junit", ["--format", "junit"]),
+    ("--format text --jobs 1", ["--format", "text", "--jobs", "1"]),
+    ("--format html --output", ["--format", "html", "--output"]),
+)
+
+
 def memory_rows(
     folder: Path, counts: tuple[int, ...], extra: list[str], uncached: list[str]
 ) -> None:
@@ -120,12 +133,14 @@ def memory_rows(
         files = folder / f"lai-{count}"
         if not files.exists():
             files = copies(folder, count)
-        for output in ("text", "json", "sarif"):
+        for label, options in MEMORY_RUNS:
+            if options[-1] == "--output":
+                options = [*options, str(folder / f"report-{count}.html")]
             own, worker, figure = peaks(
-                ["check", "--quiet", *uncached, *extra, "--format", output, str(files)]
+                ["check", "--quiet", *uncached, *extra, *options, str(files)]
             )
             print(
-                f"{count:>5,} Lai copies, --format {output:<5} main {own:6.1f} MiB  "
+                f"{count:>5,} Lai copies, {label:<24} main {own:6.1f} MiB  "
                 f"worker {worker:6.1f} MiB  wait4 {figure.peak_mib:6.1f} MiB  "
                 f"{figure.wall:6.2f} s wall",
                 flush=True,

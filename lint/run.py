@@ -19,7 +19,7 @@ from citeaudit.model import Diagnostic, Document, Places
 from citeaudit.pipeline import FileResult, Sources, Task
 
 if TYPE_CHECKING:
-    from citeaudit.report.spool import PackedSources
+    from citeaudit.report.spool import PackedSources, PickledObjects
 
 # Formats that show the whole manuscript, not only findings: they need every document.
 DOCUMENT_FORMATS = frozenset({"html"})
@@ -321,7 +321,7 @@ def _run_streamed(
     order of the files, whatever the number of jobs) and then let go."""
     from citeaudit.parallel import iter_many
     from citeaudit.report import ReportOptions, open_stream
-    from citeaudit.report.spool import DiskStore, PackedSources
+    from citeaudit.report.spool import DiskStore, PackedSources, PickledObjects
     from citeaudit.rules import all_rules
 
     tasks = [task_for(path, data, configs, keep=False) for path, data in inputs]
@@ -332,7 +332,8 @@ def _run_streamed(
         cache_root = options.cache_dir or os.path.join(root, FOLDER)
     store = DiskStore()
     sources = PackedSources(store)
-    places: dict[str, Places] = {}
+    # A Word file's paragraph map, for naming its lines: on disk too, as its text is.
+    places: PickledObjects[Places] = PickledObjects(store)
     report = ReportOptions(
         rules=all_rules(),
         sources=sources,
@@ -401,7 +402,7 @@ class RunWide:
         paths: Sequence[str],
         configs: Configs,
         sources: PackedSources,
-        places: dict[str, Places],
+        places: PickledObjects[Places],
         emit: Callable[[list[Diagnostic]], None],
     ) -> None:
         from citeaudit.report.spool import DiskStore, Queue
@@ -428,7 +429,7 @@ class RunWide:
         if result.packed is not None:
             self.sources.add(result.path, result.packed)
         if result.places is not None:
-            self.places[result.path] = result.places
+            self.places.add(result.path, result.places)
         for bib in result.bibliographies:
             if self.users.setdefault(bib, result.path) != result.path:
                 self.shared.add(bib)

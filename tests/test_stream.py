@@ -10,6 +10,7 @@ import shutil
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ from citeaudit import run as run_module
 from citeaudit.model import Diagnostic, Edit, Fix, LineIndex, Related, Span
 from citeaudit.pipeline import FileResult, pack
 from citeaudit.report import ReportOptions, open_stream, renderer, spool
-from citeaudit.report.spool import DiskStore, ExternalSort, PackedSources
+from citeaudit.report.spool import DiskStore, ExternalSort, PackedSources, PickledObjects
 from citeaudit.rules import all_rules
 from tests.conftest import CORPUS, run_cli
 
@@ -36,7 +37,7 @@ def _folder(root: Path, copies: int = 12) -> Path:
     """Manuscripts of every kind the run-wide steps treat apart: copies of the Lai
     essay, two manuscripts sharing a .bib (its uncited entry is nobody's, its BIB003 is
     reported by both and shown once), one with a .bib of its own (held to the end of the
-    run), a LaTeX project whose sections are checked too, and a suppression."""
+    run), a LaTeX project whose sections are checked too, a Word file and a suppression."""
     lai = (CORPUS / "lai-2023" / "essay.md").read_text(encoding="utf-8")
     for i in range(copies):
         (root / "lai" / f"essay-{i:02d}.md").parent.mkdir(parents=True, exist_ok=True)
@@ -50,6 +51,8 @@ def _folder(root: Path, copies: int = 12) -> Path:
     (shared / "three.md").write_text("---\nbibliography: own.bib\n---\n\n" + BODY)
     (shared / "own.bib").write_text(BIB)
     shutil.copytree(CORPUS / "cases" / "latex-multifile" / "latex", root / "latex")
+    # A Word file: its lines are named as paragraphs (places), kept on disk too.
+    shutil.copy(CORPUS / "docx" / "lai-2023.docx", root / "lai" / "lai-2023.docx")
     return root
 
 
@@ -166,7 +169,8 @@ def _run_wide(paths: Sequence[str]) -> tuple[run_module.RunWide, list[list[Diagn
     emitted: list[list[Diagnostic]] = []
     configs = run_module.Configs(run_module.Options(isolated=True))
     sources = PackedSources(DiskStore())
-    stage = run_module.RunWide(paths, configs, sources, {}, emitted.append)
+    places: PickledObjects[Any] = PickledObjects(DiskStore())
+    stage = run_module.RunWide(paths, configs, sources, places, emitted.append)
     return stage, emitted
 
 

@@ -90,6 +90,43 @@ class PackedSources(Mapping[str, str]):
         return len(self._where)
 
 
+class PickledObjects(Mapping[str, T]):
+    """Objects by path (the last one given for a path), pickled on disk; the few read
+    last are kept (a finding and its related locations ask for two or three files)."""
+
+    KEEP = 4
+
+    def __init__(self, store: DiskStore) -> None:
+        self._store = store
+        self._where: dict[str, tuple[int, int]] = {}
+        self._recent: dict[str, T] = {}
+
+    def add(self, path: str, value: T) -> None:
+        import pickle
+
+        self._where[path] = self._store.put(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        self._recent.pop(path, None)
+
+    def __getitem__(self, path: str) -> T:
+        if path not in self._recent:
+            import pickle
+
+            value: T = pickle.loads(self._store.get(self._where[path]))
+            if len(self._recent) >= self.KEEP:
+                del self._recent[next(iter(self._recent))]
+            self._recent[path] = value
+        return self._recent[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
 class Queue(Generic[T]):
     """A first-in first-out queue whose items wait pickled in a temporary file."""
 
