@@ -361,7 +361,7 @@ def _run_streamed(
         return filters.exit_code_of(tally.total, crashed, exit_zero=options.exit_zero, accept=False)
 
     if options.output is None:
-        return check_and_report(sys.stdout.write)
+        return check_and_report(_to_stdout())
     from citeaudit.fileio import write_atomic
 
     os.makedirs(os.path.dirname(os.path.abspath(options.output)), exist_ok=True)
@@ -372,6 +372,30 @@ def _run_streamed(
 
     write_atomic(options.output, into_file)
     return codes[0]
+
+
+def _to_stdout() -> Callable[[str], None]:
+    """Writes to standard output until the reader goes away (`| head`): then the run
+    goes on without output, so that it ends with the exit code it would have had."""
+    gone = False
+
+    def write(text: str) -> None:
+        nonlocal gone
+        if gone:
+            return
+        try:
+            sys.stdout.write(text)
+        except BrokenPipeError:
+            gone = True
+            try:
+                # What is left in the buffer must not fail the flush at exit either.
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())
+                os.close(devnull)
+            except (OSError, ValueError):
+                pass
+
+    return write
 
 
 @dataclass

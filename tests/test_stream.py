@@ -270,3 +270,21 @@ def test_a_streamed_report_to_a_file_is_the_gathered_one(
     monkeypatch.setattr(run_module, "STREAMED_FORMATS", frozenset())
     assert _cli(["--format", "sarif", "--output", str(gathered), "."], many) == (1, "")
     assert streamed.read_bytes() == gathered.read_bytes()
+
+
+def test_a_reader_that_goes_away_ends_nothing_but_the_output(tmp_path: Path) -> None:
+    """`citeaudit check folder | head -1`: no internal error, the exit code of the run."""
+    import subprocess
+    import sys
+
+    lai = (CORPUS / "lai-2023" / "essay.md").read_bytes()
+    for i in range(40):  # far more output than a pipe holds
+        (tmp_path / f"essay-{i:02d}.md").write_bytes(lai)
+    command = [sys.executable, "-m", "citeaudit", "check", "--no-cache", str(tmp_path)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert process.stdout is not None and process.stderr is not None
+    assert process.stdout.readline().startswith(str(tmp_path).encode())
+    process.stdout.close()
+    errors = process.stderr.read().decode()
+    assert process.wait(timeout=120) == 1
+    assert errors == ""
