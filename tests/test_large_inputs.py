@@ -282,7 +282,7 @@ def test_fuzzy_word_matching_finds_every_alike_token(monkeypatch: pytest.MonkeyP
             }
             assert matcher.match(word) == expected, word
         # The batch form, which swaps word and token for short vocabularies, agrees.
-        words = tokens[::3] + ["unlisted", "abcdeabcde"]
+        words = [*tokens[::3], "unlisted", "abcdeabcde"]
         assert matcher.match_many(words) == {w: matcher.match(w) for w in words}
 
 
