@@ -397,11 +397,13 @@ def names_in(text: str, known: set[str]) -> list[str]:
     run: list[str] = []
     last_end = -2
     for m in _CAPITALISED.finditer(text):
-        window = text[max(0, m.start() - 6) : m.start()]
-        opens = _OPENS_SENTENCE.search(window) or not window.strip(" \t\n\"“‘'(")
-        words = [
-            w for w in words_of(m.group(0)) if w not in KINDS and not (opens and w not in known)
-        ]
+        found = words_of(m.group(0))
+        opens = False
+        # Whether the word opens a sentence matters only for words not known elsewhere.
+        if not known.issuperset(found):
+            window = text[max(0, m.start() - 6) : m.start()]
+            opens = bool(_OPENS_SENTENCE.search(window)) or not window.strip(" \t\n\"“‘'(")
+        words = [w for w in found if w not in KINDS and not (opens and w not in known)]
         adjacent = text[last_end : m.start()].strip() == "" and last_end >= 0
         if run and not adjacent:
             names.append(" ".join(run))
