@@ -315,44 +315,73 @@ def _check_all(
 
 def _run_html(options: Options, configs: Configs, inputs: list[tuple[str, bytes | None]]) -> int:
     """The HTML report without fixes: each document comes back from its worker pickled
-    and waits on disk, unopened, until the run's findings are final; the report then
-    reads the documents back one at a time. Only the findings stay in memory."""
+    and waits on disk, unopened, and so do its findings once the run-wide steps have
+    passed them (`RunWide`, as for the streamed formats); at the end, when every page's
+    findings are known, the report reads back one document at a time."""
     from citeaudit.parallel import iter_many
     from citeaudit.report import ReportOptions
-    from citeaudit.report.html import SpooledDocuments, write_page, write_report
-    from citeaudit.report.spool import DiskStore
+    from citeaudit.report.html import (
+        Findings,
+        SpooledDocuments,
+        SpooledFindings,
+        write_page,
+        write_report,
+    )
+    from citeaudit.report.spool import DiskStore, PackedSources, PickledObjects
     from citeaudit.rules import all_rules
 
     tasks = [
         replace(task_for(path, data, configs, keep=False), pickle_document=True)
         for path, data in inputs
     ]
+    run_wide = bool(options.changed_since or options.baseline or options.write_baseline)
     store = DiskStore()
+    documents = SpooledDocuments(store)
+    spooled = SpooledFindings(store)
+    counts = Counter[str]()
+    gathered: list[FileResult] = []  # only for the filters that need the whole run
+    paths: list[str] = []
+
+    def passed(found: list[Diagnostic]) -> None:
+        spooled.add(found)
+        counts.update(d.code for d in found)
+
+    # The report shows the documents, not the texts and places RunWide would keep.
+    arrivals = RunWide(
+        [task.path for task in tasks],
+        configs,
+        PackedSources(store),
+        PickledObjects(store),
+        passed,
+    )
     try:
-        documents = SpooledDocuments(store)
-        results: list[FileResult] = []
         for result in iter_many(tasks, jobs=options.jobs, cache_root=None):
             assert result.pickled is not None and result.refs is not None
             documents.add(result.path, result.pickled, result.refs)
-            # The report reads the documents, not the packed texts.
-            results.append(replace(result, pickled=None, packed=None, places=None))
-        shared = _shared_bibliographies(results)
-        diagnostics = [d for r in results for d in r.diagnostics]
-        diagnostics = _own_uncited_only(diagnostics, shared, configs)
-        paths = [r.path for r in results]
-        del results
-        try:
-            remaining = filters.run(
-                diagnostics,
-                paths,
-                changed_since=options.changed_since,
-                baseline=options.baseline,
-                write_baseline=options.write_baseline,
-            )
-        except filters.FilterError as error:
-            click.echo(f"citeaudit: {error}", err=True)
-            return EXIT_ERROR
-        del diagnostics
+            paths.append(result.path)
+            result = replace(result, pickled=None, packed=None, places=None)
+            if run_wide:
+                gathered.append(result)
+            else:
+                arrivals.arrive(result)
+        diagnostics: Findings = spooled
+        if run_wide:
+            found = [d for r in gathered for d in r.diagnostics]
+            found = _own_uncited_only(found, _shared_bibliographies(gathered), configs)
+            try:
+                diagnostics = filters.run(
+                    found,
+                    paths,
+                    changed_since=options.changed_since,
+                    baseline=options.baseline,
+                    write_baseline=options.write_baseline,
+                )
+            except filters.FilterError as error:
+                click.echo(f"citeaudit: {error}", err=True)
+                return EXIT_ERROR
+            counts.update(d.code for d in diagnostics)
+        else:
+            arrivals.finish()
         report = ReportOptions(
             rules=all_rules(),
             files_checked=paths,
@@ -362,13 +391,17 @@ def _run_html(options: Options, configs: Configs, inputs: list[tuple[str, bytes 
             documents=documents,
         )
         if options.output:
-            write_report(remaining, report, options.output)  # a file, or a folder of pages
+            write_report(diagnostics, report, options.output)  # a file, or a folder of pages
         else:
-            write_page(remaining, report, sys.stdout.write)
+            write_page(diagnostics, report, sys.stdout.write)
     finally:
+        arrivals.close()
         store.close()
+    # Recording a baseline accepts the findings it records.
     accept = bool(options.write_baseline and not options.baseline)
-    return filters.exit_code(remaining, exit_zero=options.exit_zero, accept=accept)
+    crashed = counts[filters.CRASH_CODE] > 0
+    total = sum(counts.values())
+    return filters.exit_code_of(total, crashed, exit_zero=options.exit_zero, accept=accept)
 
 
 def _run_streamed(

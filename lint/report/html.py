@@ -41,13 +41,19 @@ class PageSummary:
     format: str
     markers: int
     by_severity: dict[str, int]
-    findings: list[FindingView]
+    # The index only counts them (and asks whether there are any): a range of that many.
+    findings: range
     worst_rule: tuple[str, str, str, int] | None
 
     @classmethod
     def of(cls, page: PageView) -> PageSummary:
         return cls(
-            page.path, page.format, page.markers, page.by_severity, page.findings, page.worst_rule
+            page.path,
+            page.format,
+            page.markers,
+            page.by_severity,
+            range(len(page.findings)),
+            page.worst_rule,
         )
 
 
@@ -84,6 +90,40 @@ class SpooledDocuments(Mapping[str, Document]):
         return len(self._where)
 
 
+class SpooledFindings:
+    """The run's findings, final (after the run-wide filters), by file in a temporary
+    store, in the order they were added: a page reads back only its own."""
+
+    def __init__(self, store: DiskStore) -> None:
+        self._store = store
+        self._where: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, found: Sequence[Diagnostic]) -> None:
+        import pickle
+
+        by_file: dict[str, list[Diagnostic]] = {}
+        for d in found:
+            by_file.setdefault(d.path, []).append(d)
+        for path, group in by_file.items():
+            spot = self._store.put(pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
+            self._where.setdefault(path, []).append(spot)
+
+    def paths(self) -> list[str]:
+        return list(self._where)
+
+    def of(self, path: str) -> list[Diagnostic]:
+        import pickle
+
+        found: list[Diagnostic] = []
+        for spot in self._where.get(path, []):
+            found.extend(pickle.loads(self._store.get(spot)))
+        return found
+
+
+# A run's findings: in memory, or (a run without fixes) waiting on disk.
+Findings = Sequence[Diagnostic] | SpooledFindings
+
+
 def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
     """One self-contained page: the manuscript, or every manuscript after an index."""
     out: list[str] = []
@@ -92,7 +132,7 @@ def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
 
 
 def write_page(
-    diagnostics: Sequence[Diagnostic], options: ReportOptions, write: Callable[[str], object]
+    diagnostics: Findings, options: ReportOptions, write: Callable[[str], object]
 ) -> None:
     """`render`, written piece by piece: each manuscript's section waits in a temporary
     store until the index, which needs every page's counts, is written before them."""
@@ -123,7 +163,7 @@ def write_page(
         store.close()
 
 
-def write_report(diagnostics: Sequence[Diagnostic], options: ReportOptions, output: str) -> None:
+def write_report(diagnostics: Findings, options: ReportOptions, output: str) -> None:
     """Write to `output`: one file when it names an .html file, else a folder with
     index.html and one page per manuscript, each written when it is ready."""
     from citeaudit.fileio import write_atomic
@@ -173,7 +213,7 @@ def build_pages(
 
 
 def iter_pages(
-    diagnostics: Sequence[Diagnostic],
+    diagnostics: Findings,
     options: ReportOptions,
     documents: Mapping[str, Document],
     *,
@@ -182,14 +222,14 @@ def iter_pages(
     """Each document's page, in order, one at a time: only the pages of the .bib files
     that other pages link to are built ahead (and again in their turn), for the links."""
     refs = _refs(documents)
-    owned = _owners(diagnostics, refs)
+    owned = _owned(diagnostics, refs)
     summaries = {code: rule.summary for code, rule in options.rules.items()}
     paths = list(documents)
     names = page_names(paths)
     number = {path: n for n, path in enumerate(paths)}
 
     def page_of(path: str) -> PageView:
-        found = sorted(owned.get(path, []), key=lambda d: d.sort_key())
+        found = sorted(owned(path), key=lambda d: d.sort_key())
         prefix = f"d{number[path]}-" if combined and len(paths) > 1 else ""
         return annotate(documents[path], found, summaries, prefix)
 
@@ -221,8 +261,8 @@ def _cross_link(
                 entry.elsewhere = [(f, f"{href(path)}#{f.id}") for f in findings]
 
 
-def _documents(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> Mapping[str, Document]:
-    if isinstance(options.documents, SpooledDocuments):
+def _documents(diagnostics: Findings, options: ReportOptions) -> Mapping[str, Document]:
+    if isinstance(options.documents, SpooledDocuments) or isinstance(diagnostics, SpooledFindings):
         return options.documents
     documents: dict[str, Document] = dict(options.documents)
     if not documents:
@@ -237,6 +277,25 @@ def _refs(documents: Mapping[str, Document]) -> Mapping[str, DocumentRefs]:
     if isinstance(documents, SpooledDocuments):
         return documents.refs
     return {path: DocumentRefs.of(doc) for path, doc in documents.items()}
+
+
+def _owned(
+    diagnostics: Findings, refs: Mapping[str, DocumentRefs]
+) -> Callable[[str], list[Diagnostic]]:
+    """The findings each page shows, in the order of the run."""
+    if not isinstance(diagnostics, SpooledFindings):
+        owners = _owners(diagnostics, refs)
+        return lambda path: owners.get(path, [])
+    spooled = diagnostics
+    files: dict[str, list[str]] = {}
+    first = next(iter(refs), "")
+    for path in spooled.paths():
+        owner = path if path in refs else None
+        if owner is None:
+            owner = next((p for p, r in refs.items() if path in r.cites_into), first)
+        files.setdefault(owner, []).append(path)
+    # A page's findings are sorted by file first, so one file's after another's will do.
+    return lambda page: [d for path in files.get(page, []) for d in spooled.of(path)]
 
 
 def _owners(
