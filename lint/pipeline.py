@@ -68,7 +68,7 @@ class FileResult:
     # manuscript's own depends on the other manuscripts of the run (CIT002).
     bibliographies: list[str] = field(default_factory=list)
     # With `Task.pickle_document`: the pickled document, and what the HTML report must
-    # know of every document before it reads any back (see `report.html.DocumentRefs`).
+    # know of every document before it reads any back.
     pickled: bytes | None = None
     refs: DocumentRefs | None = None
 
@@ -157,8 +157,9 @@ def check_file(task: Task) -> FileResult:
         path=doc.path,
         diagnostics=found,
         # A Word file's lines are shown as the reader sees its paragraphs.
+        # (The HTML report shows the document itself instead.)
         packed=pack(doc.places.display_text() if doc.places else doc.text)
-        if found or task.keep_document
+        if (found or task.keep_document) and not task.pickle_document
         else None,
         places=doc.places,
         document=doc if task.keep_document else None,

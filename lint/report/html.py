@@ -262,12 +262,17 @@ def _cross_link(
 
 
 def _documents(diagnostics: Findings, options: ReportOptions) -> Mapping[str, Document]:
-    if isinstance(options.documents, SpooledDocuments) or isinstance(diagnostics, SpooledFindings):
+    if isinstance(options.documents, SpooledDocuments):
         return options.documents
     documents: dict[str, Document] = dict(options.documents)
     if not documents:
         # A caller that passed no documents still gets every finding, without the text.
-        for path in dict.fromkeys([*options.files_checked, *(d.path for d in diagnostics)]):
+        found = (
+            diagnostics.paths()
+            if isinstance(diagnostics, SpooledFindings)
+            else [d.path for d in diagnostics]
+        )
+        for path in dict.fromkeys([*options.files_checked, *found]):
             text = options.sources.get(path, "")
             documents[path] = Document(path=path, format="", text=text, lines=LineIndex(text))
     return documents
@@ -288,12 +293,8 @@ def _owned(
         return lambda path: owners.get(path, [])
     spooled = diagnostics
     files: dict[str, list[str]] = {}
-    first = next(iter(refs), "")
     for path in spooled.paths():
-        owner = path if path in refs else None
-        if owner is None:
-            owner = next((p for p, r in refs.items() if path in r.cites_into), first)
-        files.setdefault(owner, []).append(path)
+        files.setdefault(_owner(path, refs), []).append(path)
     # A page's findings are sorted by file first, so one file's after another's will do.
     return lambda page: [d for path in files.get(page, []) for d in spooled.of(path)]
 
@@ -304,13 +305,15 @@ def _owners(
     """The page each finding goes on: its own file's, else the page of the manuscript
     that cites from or into that file (an included section, a .bib), else the first."""
     owners: dict[str, list[Diagnostic]] = {}
-    first = next(iter(refs), "")
     for d in diagnostics:
-        owner = d.path if d.path in refs else None
-        if owner is None:
-            owner = next((p for p, r in refs.items() if d.path in r.cites_into), first)
-        owners.setdefault(owner, []).append(d)
+        owners.setdefault(_owner(d.path, refs), []).append(d)
     return owners
+
+
+def _owner(path: str, refs: Mapping[str, DocumentRefs]) -> str:
+    if path in refs:
+        return path
+    return next((p for p, r in refs.items() if path in r.cites_into), next(iter(refs), ""))
 
 
 _MAIN_END = "\n</main>\n<script>"
@@ -321,7 +324,8 @@ def _section(page: PageView, *, head: bool) -> str:
     return "\n" + _section_template().render(page=page, head=head)
 
 
-# The body of report.html.j2's loop over pages, for one page.
+# The body of report.html.j2's loop over pages, for one page (tests/test_html_stream.py
+# compares the page put together from these with the template's own).
 _SECTION = """{%- import "macros.html.j2" as m -%}
 <article class="doc" id="{{ page.prefix }}top" aria-label="{{ page.path }}">
 {%- if head %}<h2 class="dochead">{{ page.path }}</h2>{% endif %}
