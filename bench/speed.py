@@ -114,14 +114,16 @@ def peaks(args: list[str]) -> tuple[float, float, Figure]:
 
 
 # The memory rows: the formats written as results arrive, one process, and the HTML
-# report, which keeps every document (it writes to a file in the run's folder).
+# report, which reads its documents back from disk one at a time (written to a file, or
+# to a folder of pages, in the run's folder).
 MEMORY_RUNS = (
     ("--format text", ["--format", "text"]),
     ("--format json", ["--format", "json"]),
     ("--format sarif", ["--format", "sarif"]),
     ("--format junit", ["--format", "junit"]),
     ("--format text --jobs 1", ["--format", "text", "--jobs", "1"]),
-    ("--format html --output", ["--format", "html", "--output"]),
+    ("--format html --output x.html", ["--format", "html", "--output"]),
+    ("--format html --output DIR/", ["--format", "html", "--output"]),
 )
 
 
@@ -135,12 +137,13 @@ def memory_rows(
             files = copies(folder, count)
         for label, options in MEMORY_RUNS:
             if options[-1] == "--output":
-                options = [*options, str(folder / f"report-{count}.html")]
+                name = f"report-{count}{'/' if label.endswith('/') else '.html'}"
+                options = [*options, str(folder / name)]
             own, worker, figure = peaks(
                 ["check", "--quiet", *uncached, *extra, *options, str(files)]
             )
             print(
-                f"{count:>5,} Lai copies, {label:<24} main {own:6.1f} MiB  "
+                f"{count:>5,} Lai copies, {label:<30} main {own:6.1f} MiB  "
                 f"worker {worker:6.1f} MiB  wait4 {figure.peak_mib:6.1f} MiB  "
                 f"{figure.wall:6.2f} s wall",
                 flush=True,

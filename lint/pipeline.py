@@ -21,11 +21,33 @@ class Task:
     settings: Settings
     enabled: frozenset[str]
     data: bytes | None = None  # None: read the file from disk
-    keep_document: bool = False  # a later stage (fixes, HTML) needs the whole document
+    keep_document: bool = False  # a later stage (fixes) needs the whole document
+    # The HTML report: the document comes back pickled, so the main process can put it
+    # on disk without unpickling it, and read back one at a time when it writes the pages.
+    pickle_document: bool = False
     unreadable: str | None = None  # a folder the walk could not read, and why
     # Found by a folder walk, not named by the user: read only inside the project (a
     # symbolic link a pull request adds may point anywhere).
     confined: bool = False
+
+
+@dataclass(frozen=True)
+class DocumentRefs:
+    """Which files a document cites into (its bibliographies, and the files its entries
+    and citations come from), and of those the files its entries come from: the HTML
+    report places another file's findings, and links a .bib's page, by them."""
+
+    cites_into: frozenset[str]
+    entry_files: frozenset[str]
+
+    @classmethod
+    def of(cls, doc: Document) -> DocumentRefs:
+        entry_files = {e.path for e in doc.entries if e.path is not None}
+        cites = {c.path for c in doc.citations if c.path is not None}
+        return cls(
+            cites_into=frozenset({*doc.bibliographies, *entry_files, *cites}),
+            entry_files=frozenset(entry_files - {doc.path}),
+        )
 
 
 @dataclass
@@ -45,6 +67,10 @@ class FileResult:
     # The bibliography files the document uses (absolute paths): whether one is a
     # manuscript's own depends on the other manuscripts of the run (CIT002).
     bibliographies: list[str] = field(default_factory=list)
+    # With `Task.pickle_document`: the pickled document, and what the HTML report must
+    # know of every document before it reads any back.
+    pickled: bytes | None = None
+    refs: DocumentRefs | None = None
 
     @property
     def text(self) -> str | None:
@@ -121,16 +147,25 @@ def check_file(task: Task) -> FileResult:
         else:
             doc = load_document(task.path, task.data, task.settings, confined=task.confined)
     found = check(doc, task.settings, set(task.enabled))
+    pickled = refs = None
+    if task.pickle_document:
+        import pickle
+
+        pickled = pickle.dumps(doc, protocol=pickle.HIGHEST_PROTOCOL)
+        refs = DocumentRefs.of(doc)
     return FileResult(
         path=doc.path,
         diagnostics=found,
         # A Word file's lines are shown as the reader sees its paragraphs.
+        # (The HTML report shows the document itself instead.)
         packed=pack(doc.places.display_text() if doc.places else doc.text)
-        if found or task.keep_document
+        if (found or task.keep_document) and not task.pickle_document
         else None,
         places=doc.places,
         document=doc if task.keep_document else None,
         reads=log.files,
         listings=log.listings,
         bibliographies=[os.path.abspath(b) for b in doc.bibliographies],
+        pickled=pickled,
+        refs=refs,
     )

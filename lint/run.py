@@ -21,7 +21,8 @@ from citeaudit.pipeline import FileResult, Sources, Task
 if TYPE_CHECKING:
     from citeaudit.report.spool import PackedSources, PickledObjects
 
-# Formats that show the whole manuscript, not only findings: they need every document.
+# Formats that show the whole manuscript, not only findings: they need every document
+# (without fixes, the HTML report reads them back from disk one at a time: `_run_html`).
 DOCUMENT_FORMATS = frozenset({"html"})
 # Formats written as the results arrive, holding counts instead of every file's findings
 # and text (report.stream). A run with fixes, a baseline or --changed-since still
@@ -142,6 +143,8 @@ def run(options: Options) -> int:
     run_wide = options.changed_since or options.baseline or options.write_baseline
     if not keep and not run_wide and output_format in STREAMED_FORMATS:
         return _run_streamed(options, configs, inputs, output_format, base.root)  # type: ignore[arg-type]
+    if output_format == "html" and not (options.fix or options.diff or base.fix):
+        return _run_html(options, configs, inputs)  # type: ignore[arg-type]
     results = _check_all(options, configs, inputs, keep, base.root)  # type: ignore[arg-type]
     docs = [r.document for r in results if r.document is not None]
     shared = _shared_bibliographies(results)
@@ -308,6 +311,97 @@ def _check_all(
 
         cache_root = options.cache_dir or os.path.join(root, FOLDER)
     return check_many(tasks, jobs=options.jobs, cache_root=cache_root)
+
+
+def _run_html(options: Options, configs: Configs, inputs: list[tuple[str, bytes | None]]) -> int:
+    """The HTML report without fixes: each document comes back from its worker pickled
+    and waits on disk, unopened, and so do its findings once the run-wide steps have
+    passed them (`RunWide`, as for the streamed formats); at the end, when every page's
+    findings are known, the report reads back one document at a time."""
+    from citeaudit.parallel import iter_many
+    from citeaudit.report import ReportOptions
+    from citeaudit.report.html import (
+        Findings,
+        SpooledDocuments,
+        SpooledFindings,
+        write_page,
+        write_report,
+    )
+    from citeaudit.report.spool import DiskStore, PackedSources, PickledObjects
+    from citeaudit.rules import all_rules
+
+    tasks = [
+        replace(task_for(path, data, configs, keep=False), pickle_document=True)
+        for path, data in inputs
+    ]
+    run_wide = bool(options.changed_since or options.baseline or options.write_baseline)
+    store = DiskStore()
+    documents = SpooledDocuments(store)
+    spooled = SpooledFindings(store)
+    counts = Counter[str]()
+    gathered: list[FileResult] = []  # only for the filters that need the whole run
+    paths: list[str] = []
+
+    def passed(found: list[Diagnostic]) -> None:
+        spooled.add(found)
+        counts.update(d.code for d in found)
+
+    # The report shows the documents, not the texts and places RunWide would keep.
+    arrivals = RunWide(
+        [task.path for task in tasks],
+        configs,
+        PackedSources(store),
+        PickledObjects(store),
+        passed,
+    )
+    try:
+        for result in iter_many(tasks, jobs=options.jobs, cache_root=None):
+            assert result.pickled is not None and result.refs is not None
+            documents.add(result.path, result.pickled, result.refs)
+            paths.append(result.path)
+            result = replace(result, pickled=None, packed=None, places=None)
+            if run_wide:
+                gathered.append(result)
+            else:
+                arrivals.arrive(result)
+        diagnostics: Findings = spooled
+        if run_wide:
+            found = [d for r in gathered for d in r.diagnostics]
+            found = _own_uncited_only(found, _shared_bibliographies(gathered), configs)
+            try:
+                diagnostics = filters.run(
+                    found,
+                    paths,
+                    changed_since=options.changed_since,
+                    baseline=options.baseline,
+                    write_baseline=options.write_baseline,
+                )
+            except filters.FilterError as error:
+                click.echo(f"citeaudit: {error}", err=True)
+                return EXIT_ERROR
+            counts.update(d.code for d in diagnostics)
+        else:
+            arrivals.finish()
+        report = ReportOptions(
+            rules=all_rules(),
+            files_checked=paths,
+            color=_color(options),
+            statistics=options.statistics,
+            quiet=options.quiet,
+            documents=documents,
+        )
+        if options.output:
+            write_report(diagnostics, report, options.output)  # a file, or a folder of pages
+        else:
+            write_page(diagnostics, report, sys.stdout.write)
+    finally:
+        arrivals.close()
+        store.close()
+    # Recording a baseline accepts the findings it records.
+    accept = bool(options.write_baseline and not options.baseline)
+    crashed = counts[filters.CRASH_CODE] > 0
+    total = sum(counts.values())
+    return filters.exit_code_of(total, crashed, exit_zero=options.exit_zero, accept=accept)
 
 
 def _run_streamed(

@@ -13,55 +13,179 @@ import base64
 import hashlib
 import os
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from citeaudit.model import Diagnostic, Document, LineIndex
+from citeaudit.pipeline import DocumentRefs
 from citeaudit.report import ReportOptions
 from citeaudit.report.annotate import annotate
-from citeaudit.report.views import PageView
+from citeaudit.report.views import FindingView, PageView
 
 if TYPE_CHECKING:
     import jinja2
+
+    from citeaudit.report.spool import DiskStore
 
 _TEMPLATES = os.path.join(os.path.dirname(__file__), "templates")
 _SUFFIXES = (".html", ".htm")
 
 
 @dataclass
+class PageSummary:
+    """What the index shows of a page, kept when the page itself is let go."""
+
+    path: str
+    format: str
+    markers: int
+    by_severity: dict[str, int]
+    # The index only counts them (and asks whether there are any): a range of that many.
+    findings: range
+    worst_rule: tuple[str, str, str, int] | None
+
+    @classmethod
+    def of(cls, page: PageView) -> PageSummary:
+        return cls(
+            page.path,
+            page.format,
+            page.markers,
+            page.by_severity,
+            range(len(page.findings)),
+            page.worst_rule,
+        )
+
+
+@dataclass
 class Row:
-    page: PageView
+    page: PageView | PageSummary
     href: str
+
+
+class SpooledDocuments(Mapping[str, Document]):
+    """The run's documents by path (the last one given for a path, in the place of the
+    first), pickled in a temporary store and read back one at a time: the report holds
+    one document, not the run's."""
+
+    def __init__(self, store: DiskStore) -> None:
+        self._store = store
+        self._where: dict[str, tuple[int, int]] = {}
+        self.refs: dict[str, DocumentRefs] = {}
+
+    def add(self, path: str, pickled: bytes, refs: DocumentRefs) -> None:
+        self._where[path] = self._store.put(pickled)
+        self.refs[path] = refs
+
+    def __getitem__(self, path: str) -> Document:
+        import pickle
+
+        document: Document = pickle.loads(self._store.get(self._where[path]))
+        return document
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+class SpooledFindings:
+    """The run's findings, final (after the run-wide filters), by file in a temporary
+    store, in the order they were added: a page reads back only its own."""
+
+    def __init__(self, store: DiskStore) -> None:
+        self._store = store
+        self._where: dict[str, list[tuple[int, int]]] = {}
+
+    def add(self, found: Sequence[Diagnostic]) -> None:
+        import pickle
+
+        by_file: dict[str, list[Diagnostic]] = {}
+        for d in found:
+            by_file.setdefault(d.path, []).append(d)
+        for path, group in by_file.items():
+            spot = self._store.put(pickle.dumps(group, protocol=pickle.HIGHEST_PROTOCOL))
+            self._where.setdefault(path, []).append(spot)
+
+    def paths(self) -> list[str]:
+        return list(self._where)
+
+    def of(self, path: str) -> list[Diagnostic]:
+        import pickle
+
+        found: list[Diagnostic] = []
+        for spot in self._where.get(path, []):
+            found.extend(pickle.loads(self._store.get(spot)))
+        return found
+
+
+# A run's findings: in memory, or (a run without fixes) waiting on disk.
+Findings = Sequence[Diagnostic] | SpooledFindings
 
 
 def render(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> str:
     """One self-contained page: the manuscript, or every manuscript after an index."""
-    pages = build_pages(diagnostics, options, combined=True)
-    rows = [Row(p, f"#{p.prefix}top") for p in pages] if len(pages) > 1 else []
-    heading = pages[0].path if len(pages) == 1 else f"{len(pages)} manuscripts"
-    return _page(heading, pages, rows, options, back=None)
+    out: list[str] = []
+    write_page(diagnostics, options, out.append)
+    return "".join(out)
 
 
-def write_report(diagnostics: Sequence[Diagnostic], options: ReportOptions, output: str) -> None:
+def write_page(
+    diagnostics: Findings, options: ReportOptions, write: Callable[[str], object]
+) -> None:
+    """`render`, written piece by piece: each manuscript's section waits in a temporary
+    store until the index, which needs every page's counts, is written before them."""
+    from citeaudit.report.spool import DiskStore
+
+    documents = _documents(diagnostics, options)
+    if len(documents) <= 1:
+        pages = list(iter_pages(diagnostics, options, documents, combined=True))
+        heading = pages[0].path if pages else "0 manuscripts"
+        write(_page(heading, pages, [], options, back=None))
+        return
+    store = DiskStore()
+    try:
+        spots, rows = [], []
+        for page in iter_pages(diagnostics, options, documents, combined=True):
+            section = _section(page, head=True)
+            spots.append(store.put(section.encode("utf-8", "surrogatepass")))
+            rows.append(Row(PageSummary.of(page), f"#{page.prefix}top"))
+        whole = _page(f"{len(rows)} manuscripts", [], rows, options, back=None)
+        # The template puts the sections just before the end of <main>.
+        head, end, tail = whole.rpartition(_MAIN_END)
+        assert end, "the report template has no end of <main>"
+        write(head)
+        for spot in spots:
+            write(store.get(spot).decode("utf-8", "surrogatepass"))
+        write(end + tail)
+    finally:
+        store.close()
+
+
+def write_report(diagnostics: Findings, options: ReportOptions, output: str) -> None:
     """Write to `output`: one file when it names an .html file, else a folder with
-    index.html and one page per manuscript."""
+    index.html and one page per manuscript, each written when it is ready."""
     from citeaudit.fileio import write_atomic
 
     if output.lower().endswith(_SUFFIXES) and not os.path.isdir(output):
         folder = os.path.dirname(os.path.abspath(output))
         os.makedirs(folder, exist_ok=True)
-        write_atomic(output, render(diagnostics, options).encode("utf-8"))
+
+        def into(stream: BinaryIO) -> None:
+            write_page(diagnostics, options, lambda text: stream.write(text.encode("utf-8")))
+
+        write_atomic(output, into)
         return
     os.makedirs(output, exist_ok=True)
-    pages = build_pages(diagnostics, options, combined=False)
-    names = page_names([p.path for p in pages])
-    rows = [Row(p, names[p.path]) for p in pages]
-    for page in pages:
+    documents = _documents(diagnostics, options)
+    names = page_names(list(documents))
+    rows = []
+    for page in iter_pages(diagnostics, options, documents, combined=False):
         html = _page(page.path, [page], [], options, back="index.html")
         write_atomic(os.path.join(output, names[page.path]), html.encode("utf-8"))
-    heading = f"{len(pages)} manuscript{'s' if len(pages) != 1 else ''}"
+        rows.append(Row(PageSummary.of(page), names[page.path]))
+    heading = f"{len(rows)} manuscript{'s' if len(rows) != 1 else ''}"
     index = _page(heading, [], rows, options, back=None)
     write_atomic(os.path.join(output, "index.html"), index.encode("utf-8"))
 
@@ -85,66 +209,133 @@ def build_pages(
     diagnostics: Sequence[Diagnostic], options: ReportOptions, *, combined: bool
 ) -> list[PageView]:
     documents = _documents(diagnostics, options)
-    owned = _owners(diagnostics, documents)
+    return list(iter_pages(diagnostics, options, documents, combined=combined))
+
+
+def iter_pages(
+    diagnostics: Findings,
+    options: ReportOptions,
+    documents: Mapping[str, Document],
+    *,
+    combined: bool,
+) -> Iterator[PageView]:
+    """Each document's page, in order, one at a time: only the pages of the .bib files
+    that other pages link to are built ahead (and again in their turn), for the links."""
+    refs = _refs(documents)
+    owned = _owned(diagnostics, refs)
     summaries = {code: rule.summary for code, rule in options.rules.items()}
-    pages = []
-    for n, (path, doc) in enumerate(documents.items()):
-        found = sorted(owned.get(path, []), key=lambda d: d.sort_key())
-        prefix = f"d{n}-" if combined and len(documents) > 1 else ""
-        pages.append(annotate(doc, found, summaries, prefix))
-    names = page_names([p.path for p in pages])
-    _cross_link(pages, (lambda page: "") if combined else (lambda page: names[page.path]))
-    return pages
+    paths = list(documents)
+    names = page_names(paths)
+    number = {path: n for n, path in enumerate(paths)}
+
+    def page_of(path: str) -> PageView:
+        found = sorted(owned(path), key=lambda d: d.sort_key())
+        prefix = f"d{number[path]}-" if combined and len(paths) > 1 else ""
+        return annotate(documents[path], found, summaries, prefix)
+
+    def href(path: str) -> str:
+        return "" if combined else names[path]
+
+    linked = {path for r in refs.values() for path in r.entry_files if path in number}
+    twins: dict[str, dict[int, list[FindingView]]] = {}
+    for path in (p for p in paths if p in linked):
+        twins[path] = {b.line: e.findings for b in page_of(path).blocks for e in b.entries}
+    for path in paths:
+        page = page_of(path)
+        _cross_link(page, twins, href)
+        yield page
 
 
-def _cross_link(pages: Sequence[PageView], href: Callable[[PageView], str]) -> None:
+def _cross_link(
+    page: PageView, twins: Mapping[str, Mapping[int, list[FindingView]]], href: Callable[[str], str]
+) -> None:
     """A .bib checked in the same run has a page of its own, which holds its entries'
     findings; the manuscript's copy of each entry links to them."""
-    by_path = {page.path: page for page in pages}
-    for page in pages:
-        for path, entries in page.external_entries.items():
-            other = by_path.get(path)
-            if other is None or other is page:
-                continue
-            theirs = {b.line: e for b in other.blocks for e in b.entries}
-            for entry in entries:
-                twin = theirs.get(entry.line)
-                if twin is not None:
-                    entry.elsewhere = [(f, f"{href(other)}#{f.id}") for f in twin.findings]
+    for path, entries in page.external_entries.items():
+        theirs = twins.get(path)
+        if theirs is None or path == page.path:
+            continue
+        for entry in entries:
+            findings = theirs.get(entry.line)
+            if findings is not None:
+                entry.elsewhere = [(f, f"{href(path)}#{f.id}") for f in findings]
 
 
-def _documents(diagnostics: Sequence[Diagnostic], options: ReportOptions) -> dict[str, Document]:
+def _documents(diagnostics: Findings, options: ReportOptions) -> Mapping[str, Document]:
+    if isinstance(options.documents, SpooledDocuments):
+        return options.documents
     documents: dict[str, Document] = dict(options.documents)
     if not documents:
         # A caller that passed no documents still gets every finding, without the text.
-        for path in dict.fromkeys([*options.files_checked, *(d.path for d in diagnostics)]):
+        found = (
+            diagnostics.paths()
+            if isinstance(diagnostics, SpooledFindings)
+            else [d.path for d in diagnostics]
+        )
+        for path in dict.fromkeys([*options.files_checked, *found]):
             text = options.sources.get(path, "")
             documents[path] = Document(path=path, format="", text=text, lines=LineIndex(text))
     return documents
 
 
+def _refs(documents: Mapping[str, Document]) -> Mapping[str, DocumentRefs]:
+    if isinstance(documents, SpooledDocuments):
+        return documents.refs
+    return {path: DocumentRefs.of(doc) for path, doc in documents.items()}
+
+
+def _owned(
+    diagnostics: Findings, refs: Mapping[str, DocumentRefs]
+) -> Callable[[str], list[Diagnostic]]:
+    """The findings each page shows, in the order of the run."""
+    if not isinstance(diagnostics, SpooledFindings):
+        owners = _owners(diagnostics, refs)
+        return lambda path: owners.get(path, [])
+    spooled = diagnostics
+    files: dict[str, list[str]] = {}
+    for path in spooled.paths():
+        files.setdefault(_owner(path, refs), []).append(path)
+    # A page's findings are sorted by file first, so one file's after another's will do.
+    return lambda page: [d for path in files.get(page, []) for d in spooled.of(path)]
+
+
 def _owners(
-    diagnostics: Sequence[Diagnostic], documents: Mapping[str, Document]
+    diagnostics: Sequence[Diagnostic], refs: Mapping[str, DocumentRefs]
 ) -> dict[str, list[Diagnostic]]:
     """The page each finding goes on: its own file's, else the page of the manuscript
     that cites from or into that file (an included section, a .bib), else the first."""
     owners: dict[str, list[Diagnostic]] = {}
-    first = next(iter(documents), "")
     for d in diagnostics:
-        owner = d.path if d.path in documents else None
-        if owner is None:
-            owner = next(
-                (
-                    p
-                    for p, doc in documents.items()
-                    if d.path in doc.bibliographies
-                    or any(e.path == d.path for e in doc.entries)
-                    or any(c.path == d.path for c in doc.citations)
-                ),
-                first,
-            )
-        owners.setdefault(owner, []).append(d)
+        owners.setdefault(_owner(d.path, refs), []).append(d)
     return owners
+
+
+def _owner(path: str, refs: Mapping[str, DocumentRefs]) -> str:
+    if path in refs:
+        return path
+    return next((p for p, r in refs.items() if path in r.cites_into), next(iter(refs), ""))
+
+
+_MAIN_END = "\n</main>\n<script>"
+
+
+def _section(page: PageView, *, head: bool) -> str:
+    """One manuscript's <article>, as the report template's loop writes it."""
+    return "\n" + _section_template().render(page=page, head=head)
+
+
+# The body of report.html.j2's loop over pages, for one page (tests/test_html_stream.py
+# compares the page put together from these with the template's own).
+_SECTION = """{%- import "macros.html.j2" as m -%}
+<article class="doc" id="{{ page.prefix }}top" aria-label="{{ page.path }}">
+{%- if head %}<h2 class="dochead">{{ page.path }}</h2>{% endif %}
+{{ m.manuscript(page) }}
+</article>"""
+
+
+@cache
+def _section_template() -> jinja2.Template:
+    return _environment().from_string(_SECTION)
 
 
 def _page(
