@@ -324,13 +324,10 @@ def _section(page: PageView, *, head: bool) -> str:
     return "\n" + _section_template().render(page=page, head=head)
 
 
-# The body of report.html.j2's loop over pages, for one page (tests/test_html_stream.py
-# compares the page put together from these with the template's own).
-_SECTION = """{%- import "macros.html.j2" as m -%}
-<article class="doc" id="{{ page.prefix }}top" aria-label="{{ page.path }}">
-{%- if head %}<h2 class="dochead">{{ page.path }}</h2>{% endif %}
-{{ m.manuscript(page) }}
-</article>"""
+# What report.html.j2's loop over pages writes for one page: the same macro, so the two
+# cannot drift (tests/test_html_stream.py compares the pages put together from these with
+# the template's own).
+_SECTION = """{%- import "macros.html.j2" as m -%}{{ m.article(page, head) }}"""
 
 
 @cache
