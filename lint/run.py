@@ -161,16 +161,8 @@ def run(options: Options) -> int:
         sources = {d.path: d.places.display_text() if d.places else d.text for d in docs}
         places = {d.path: d.places for d in docs if d.places is not None}
     diagnostics = _own_uncited_only(diagnostics, shared, configs)
-    try:
-        remaining = filters.run(
-            diagnostics,
-            [r.path for r in results],
-            changed_since=options.changed_since,
-            baseline=options.baseline,
-            write_baseline=options.write_baseline,
-        )
-    except filters.FilterError as error:
-        click.echo(f"citeaudit: {error}", err=True)
+    remaining = _run_filter(diagnostics, [r.path for r in results], options)
+    if remaining is None:
         return EXIT_ERROR
     paths = [r.path for r in results]
     _report(options, output_format, paths, sources, places, docs, remaining, fixed)
@@ -368,17 +360,10 @@ def _run_html(options: Options, configs: Configs, inputs: list[tuple[str, bytes 
         if run_wide:
             found = [d for r in gathered for d in r.diagnostics]
             found = _own_uncited_only(found, _shared_bibliographies(gathered), configs)
-            try:
-                diagnostics = filters.run(
-                    found,
-                    paths,
-                    changed_since=options.changed_since,
-                    baseline=options.baseline,
-                    write_baseline=options.write_baseline,
-                )
-            except filters.FilterError as error:
-                click.echo(f"citeaudit: {error}", err=True)
+            kept = _run_filter(found, paths, options)
+            if kept is None:
                 return EXIT_ERROR
+            diagnostics = kept
             counts.update(d.code for d in diagnostics)
         else:
             arrivals.finish()
@@ -659,6 +644,24 @@ def _shared_bibliographies(results: list[FileResult]) -> set[str]:
         for bib in result.bibliographies:
             users.setdefault(bib, set()).add(result.path)
     return {bib for bib, paths in users.items() if len(paths) > 1}
+
+
+def _run_filter(
+    found: list[Diagnostic], paths: list[str], options: Options
+) -> list[Diagnostic] | None:
+    """The run-wide filter (`--changed-since`, the baseline); None, said on stderr, when
+    it cannot run."""
+    try:
+        return filters.run(
+            found,
+            paths,
+            changed_since=options.changed_since,
+            baseline=options.baseline,
+            write_baseline=options.write_baseline,
+        )
+    except filters.FilterError as error:
+        click.echo(f"citeaudit: {error}", err=True)
+        return None
 
 
 def _own_uncited_only(

@@ -59,14 +59,30 @@ class DiskStore:
             self._file = None
 
 
-class PackedSources(Mapping[str, str]):
+class _Stored(Mapping[str, T]):
+    """What a store holds, by path: where each path's latest item is."""
+
+    def __init__(self, store: DiskStore) -> None:
+        self._store = store
+        self._where: dict[str, tuple[int, int]] = {}
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._where
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+
+class PackedSources(_Stored[str]):
     """The checked texts by path (the last one given for a path), kept compressed on
     disk and unpacked on demand; the one unpacked last is kept, since reporters walk the
     findings file by file."""
 
     def __init__(self, store: DiskStore) -> None:
-        self._store = store
-        self._where: dict[str, tuple[int, int]] = {}
+        super().__init__(store)
         self._last: tuple[str, str] | None = None
 
     def add(self, path: str, packed: bytes) -> None:
@@ -80,25 +96,15 @@ class PackedSources(Mapping[str, str]):
             self._last = (path, zlib.decompress(packed).decode("utf-8", "surrogatepass"))
         return self._last[1]
 
-    def __contains__(self, path: object) -> bool:
-        return path in self._where
 
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
-
-    def __len__(self) -> int:
-        return len(self._where)
-
-
-class PickledObjects(Mapping[str, T]):
+class PickledObjects(_Stored[T]):
     """Objects by path (the last one given for a path), pickled on disk; the few read
     last are kept (a finding and its related locations ask for two or three files)."""
 
     KEEP = 4
 
     def __init__(self, store: DiskStore) -> None:
-        self._store = store
-        self._where: dict[str, tuple[int, int]] = {}
+        super().__init__(store)
         self._recent: dict[str, T] = {}
 
     def add(self, path: str, value: T) -> None:
@@ -116,15 +122,6 @@ class PickledObjects(Mapping[str, T]):
                 del self._recent[next(iter(self._recent))]
             self._recent[path] = value
         return self._recent[path]
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._where
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
-
-    def __len__(self) -> int:
-        return len(self._where)
 
 
 class Queue(Generic[T]):
