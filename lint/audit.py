@@ -273,10 +273,6 @@ class Scores:
         self.rows = rows
         self.columns = columns
 
-    @property
-    def shape(self) -> tuple[int, int]:
-        return len(self.rows), self.columns
-
     def __getitem__(self, index: tuple[int, int]) -> float:
         row, column = index
         return self.rows[row].get(column)
@@ -376,16 +372,7 @@ def analyse_document(doc: Document) -> Analysis:
     return analysis
 
 
-# Kept for callers of the old name.
-_analyse = analyse_document
-
-
 # -- scoring ---------------------------------------------------------------------------
-
-
-def score_matrix(contexts: list[CitationContext], entries: list[EntryFeatures]) -> list[Row]:
-    """Scores, one sparse row per context and one column per entry."""
-    return [row.expand() for row in _rows(Analysis(entries=entries), contexts)]
 
 
 def _score_table(analysis: Analysis) -> Scores:

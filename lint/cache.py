@@ -47,7 +47,6 @@ class Cache:
                 packed=None if entry["text"] is None else pack(entry["text"]),
                 reads=entry["reads"],
                 listings=entry["listings"],
-                cached=True,
                 bibliographies=entry.get("bibliographies", []),
             )
         except (OSError, ValueError, KeyError, TypeError):

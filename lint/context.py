@@ -176,8 +176,6 @@ class CitationContext:
     dates: tuple[DateRef, ...]  # in the sentence, years resolved
     earlier_dates: tuple[DateRef, ...]  # in the uncited sentence before it
     kinds: tuple[str, ...]
-    carried_year: int | None  # the year in force at the marker
-    paragraph_year: int | None  # the latest year written in the paragraph before the marker
 
 
 @dataclass(frozen=True, slots=True)
@@ -374,20 +372,6 @@ def section_starts(text: str) -> list[int]:
     return [0] + [m.start() for m in _HEADING.finditer(text)]
 
 
-def _containing(bounds: list[tuple[int, int]], offset: int) -> int:
-    """Index of the bound that contains `offset`, or the last one before it."""
-    lo, hi = 0, len(bounds) - 1
-    found = 0
-    while lo <= hi:
-        mid = (lo + hi) // 2
-        if bounds[mid][0] <= offset:
-            found = mid
-            lo = mid + 1
-        else:
-            hi = mid - 1
-    return found
-
-
 def names_in(text: str, known: set[str]) -> list[str]:
     """Names of people, places and institutions: runs of capitalised words, folded and
     joined by spaces ("Kim Il Sung" gives "kim il sung"). A word that opens the sentence
@@ -570,7 +554,6 @@ def _context(geo: _Geometry, i: int, citation: Citation) -> CitationContext:
     carried = geo.last_year(section_start, c_start)
     resolved = _resolve(dates_here, carried)
     carried_for_earlier = _resolve(earlier, carried)
-    in_force = next((d.year for d in reversed(resolved) if d.year), carried)
     return CitationContext(
         citation=citation,
         index=i,
@@ -585,8 +568,6 @@ def _context(geo: _Geometry, i: int, citation: Citation) -> CitationContext:
         dates=tuple(resolved),
         earlier_dates=tuple(carried_for_earlier),
         kinds=kinds_of(tokens + before_tokens),
-        carried_year=in_force,
-        paragraph_year=geo.last_year(p_start, read_end),
     )
 
 

@@ -262,7 +262,3 @@ class Document:
 
     def span(self, start: int, end: int) -> Span:
         return self.lines.span(start, end)
-
-    def source_line(self, line: int) -> str:
-        start, end = self.lines.line_bounds(line)
-        return self.text[start:end].rstrip("\r")

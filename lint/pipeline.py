@@ -63,7 +63,6 @@ class FileResult:
     # What the check read besides the file: for the cache.
     reads: dict[str, str] = field(default_factory=dict)
     listings: dict[str, list[str]] = field(default_factory=dict)
-    cached: bool = False
     # The bibliography files the document uses (absolute paths): whether one is a
     # manuscript's own depends on the other manuscripts of the run (CIT002).
     bibliographies: list[str] = field(default_factory=list)

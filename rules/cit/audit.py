@@ -339,9 +339,5 @@ def _describe(item: Item, d: DateRef) -> str:
     return f"a {kind} of {d.describe()}{year}"
 
 
-def _entry_by_label(doc: Document, label: str) -> Entry | None:
-    return next((e for e in doc.entries if e.label == label), None)
-
-
 def _entry_location(ctx: RuleContext, entry: Entry, message: str) -> Related:
     return ctx.related(entry.label_span or entry.span, message, path=entry.path)
