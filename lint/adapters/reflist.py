@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from citeaudit.adapters.sections import Section, headings, normalise_title
+from citeaudit.adapters.sections import Heading, Section, normalise_title
 from citeaudit.entries import split_authors
 from citeaudit.model import Entry, Field, LineIndex
 from citeaudit.patterns import LazyPattern
@@ -90,11 +90,10 @@ _LIST_PARTS = LazyPattern(
 )
 
 
-def trim_sections(text: str, flavor: str, found: list[Section]) -> list[Section]:
+def trim_sections(inside: list[Heading], found: list[Section]) -> list[Section]:
     """A reference section ends at a sub-heading that names no kind of source: `### Images`
     after a bibliography holds picture credits, not references. A section nested in
-    another is part of it."""
-    inside = headings(text, flavor)
+    another is part of it. `inside` is the text's headings."""
     out: list[Section] = []
     for section in found:
         if any(o.start <= section.start < o.end for o in out):

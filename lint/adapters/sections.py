@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -79,13 +78,6 @@ def normalise_title(title: str) -> str:
 
 
 def headings(text: str, flavor: str) -> list[Heading]:
-    return list(_headings(text, flavor))
-
-
-# Loading asks twice per document (for its sections, then to trim them); the last few
-# texts are kept so that the second asking costs a lookup, not six scans.
-@functools.lru_cache(maxsize=4)
-def _headings(text: str, flavor: str) -> tuple[Heading, ...]:
     found: list[Heading] = []
     if flavor == "markdown":
         found += [
@@ -118,7 +110,7 @@ def _headings(text: str, flavor: str) -> tuple[Heading, ...]:
                 and _stands_alone(text, m)
             ):
                 found.append(Heading(m.start(), m.end(), 1, m.group(1)))
-    return tuple(sorted(found, key=lambda h: h.start))
+    return sorted(found, key=lambda h: h.start)
 
 
 def _is_reference_title(title: str) -> bool:
@@ -134,10 +126,9 @@ def _stands_alone(text: str, match: re.Match[str]) -> bool:
     return at_start or before.endswith(("\n\n", "\n\r\n", "\f\n"))
 
 
-def reference_sections(text: str, flavor: str) -> list[Section]:
-    """Sections whose heading names a reference or notes list, each up to the next heading
-    of the same or a higher level."""
-    all_headings = headings(text, flavor)
+def reference_sections(text: str, all_headings: list[Heading]) -> list[Section]:
+    """Sections whose heading names a reference or notes list (among `all_headings`, the
+    text's headings), each up to the next heading of the same or a higher level."""
     sections: list[Section] = []
     for i, heading in enumerate(all_headings):
         name = normalise_title(heading.title)

@@ -36,7 +36,9 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     doc = Document(path=path, format=flavor, text=text, lines=index, prose=prose)
     doc.suppressions = suppress.find(text, index, _SYNTAXES[flavor], flavor, code)
 
-    found = reflist.trim_sections(prose, flavor, sections.reference_sections(prose, flavor))
+    # The headings are found once and read twice: for the sections, then to trim them.
+    all_headings = sections.headings(prose, flavor)
+    found = reflist.trim_sections(all_headings, sections.reference_sections(prose, all_headings))
     raw_entries = _entries(text, found, doc)
     if not raw_entries:
         trailing = sections.numbered_run(text)
