@@ -483,7 +483,7 @@ def _geometry(doc: Document) -> _Geometry:
     return _Geometry(
         text=text,
         sentences=sentences,
-        sentence_starts=[a for a, _ in sentences],
+        sentence_starts=shared.sentence_starts,
         paragraphs=paragraphs,
         paragraph_starts=[a for a, _ in paragraphs],
         sections=section_starts(text),
@@ -492,7 +492,8 @@ def _geometry(doc: Document) -> _Geometry:
         date_starts=[d.start for d in all_dates],
         year_starts=[d.start for d in dated],
         years=[d.year or 0 for d in dated],
-        markers=sorted(c.span.start for c in doc.citations),
+        # Citations only (not note markers), and only those written in this text.
+        markers=sorted(c.span.start for c in shared.own_citations),
         quotes={q: [m.start() for m in re.finditer(q, text)] for q in ('"', "“", "”")},
         long_spaces=([a for a, _ in spaces], [b for _, b in spaces]),
     )
