@@ -38,8 +38,11 @@ NOT_NEEDED = (
     "traceback",  # only an internal error
 )
 
+# Only what the run imports counts: the interpreter may load modules before it starts (a
+# site `.pth` file that imports certifi brings `importlib.resources` and `tempfile`).
 _PROBE = """
 import sys
+before = set(sys.modules)
 from citeaudit import cli
 from citeaudit.patterns import LazyPattern
 
@@ -48,7 +51,7 @@ try:
     cli.main()
 except SystemExit:
     pass
-modules = sorted(sys.modules)
+modules = sorted(set(sys.modules) - before)
 compiled = sorted(
     f"{module.__name__}.{name}"
     for module in list(sys.modules.values())
