@@ -16,7 +16,6 @@ from __future__ import annotations
 import codecs
 import dataclasses
 import os
-import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,7 +36,6 @@ _BOMS = {
     "utf-32-be": codecs.BOM_UTF32_BE,
 }
 _LINE = LazyPattern(r"[^\n]*\n|[^\n]+")
-_HTML_COMMENT = LazyPattern(r"<!--.*?(?:-->|\Z)", re.S)
 # Passes of fix-and-check-again before a file is written; ruff stops at 100. Each pass
 # settles at least one diagnostic, and no fix here creates work for another.
 MAX_PASSES = 10
@@ -270,28 +268,13 @@ class _ProseGuard:
         return any(start <= i < end for start, end in self._comments)
 
     def _real_comments(self) -> list[tuple[int, int]]:
+        # The suppression reader saw the text with code and front matter blanked (the
+        # prose mask's first layer), so every suppression it found is a real comment; one
+        # shown in a code block is an example, was never read, and stays untouched.
         doc = self.doc
-        own = [s.span for s in doc.suppressions if s.path in (None, doc.path)]
-        if doc.format == "latex":
-            return [(span.start, span.end) for span in own]  # found in real comments only
-        if doc.format not in ("markdown", "plain", "rst", "asciidoc"):
+        if doc.format not in ("latex", "markdown", "plain", "rst", "asciidoc"):
             return []
-        from citeaudit.adapters.prose import mask
-
-        # Mask the text again with each HTML comment turned into letters: where the
-        # letters survive, the comment stood in prose; where they are blanked, it stood
-        # in code or front matter and is an example.
-        chars = list(doc.text)
-        for match in _HTML_COMMENT.finditer(doc.text):
-            for j in range(match.start(), match.end()):
-                if chars[j] not in "\r\n":
-                    chars[j] = "x"
-        seen = mask("".join(chars), doc.format)  # type: ignore[arg-type]
-        return [
-            (span.start, span.end)
-            for span in own
-            if span.start < len(seen) and not seen[span.start].isspace()
-        ]
+        return [(s.span.start, s.span.end) for s in doc.suppressions if s.path in (None, doc.path)]
 
 
 def _refusal(
