@@ -61,6 +61,18 @@ def test_a_real_suppression_beside_an_example_is_still_fixed(tmp_path: Path) -> 
     assert path.read_text() == EXAMPLE + "\nMore [1].\n" + REFERENCES
 
 
+def test_a_suppression_the_reader_honours_is_one_the_fix_may_remove(tmp_path: Path) -> None:
+    """The suppression reader and the fix see one mask: a comment inside math is read (it
+    would silence a finding), so when it is unused, SUP001's fix removes it instead of
+    offering a fix that is then refused."""
+    path = tmp_path / "essay.md"
+    path.write_text("A claim [1] and $y <!-- citeaudit: ignore CIT005 --> z$ here.\n" + REFERENCES)
+    found = run_cli(["check", path.name], cwd=tmp_path)
+    assert "SUP001 [*]" in found.stdout, found.output
+    run_cli(["check", "--fix", path.name], cwd=tmp_path)
+    assert path.read_text() == "A claim [1] and $y z$ here.\n" + REFERENCES
+
+
 def test_two_suppressions_on_one_line_are_fixed_in_one_run(tmp_path: Path) -> None:
     path = tmp_path / "essay.md"
     path.write_text(
