@@ -36,6 +36,7 @@ NOT_NEEDED = (
     "hashlib",  # only a file read besides the manuscript (bibliographies, includes)
     "json",  # only the JSON formats and the config schema
     "traceback",  # only an internal error
+    "pickle",  # only a Word file's places, the HTML report and worker processes
 )
 
 # Only what the run imports counts: the interpreter may load modules before it starts (a

@@ -115,9 +115,12 @@ class PickledObjects(_Stored[T]):
 
     def __getitem__(self, path: str) -> T:
         if path not in self._recent:
+            # The KeyError first: the text report asks `get` for every finding's file, and
+            # a run without Word files has none, so it never needs pickle.
+            where = self._where[path]
             import pickle
 
-            value: T = pickle.loads(self._store.get(self._where[path]))
+            value: T = pickle.loads(self._store.get(where))
             if len(self._recent) >= self.KEEP:
                 del self._recent[next(iter(self._recent))]
             self._recent[path] = value
