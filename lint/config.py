@@ -54,7 +54,13 @@ def _has_settings(path: str) -> bool:
     if os.path.basename(path) != "pyproject.toml":
         return True
     try:
-        return "citeaudit" in _read_toml(path).get("tool", {})
+        data = _read_config_bytes(path)
+        # Most projects' pyproject.toml has no [tool.citeaudit]. Where the name is not
+        # written, and no escape in a quoted key could spell it, it has none, and is not
+        # parsed: importing tomllib and parsing cost a one-file run about 3 ms.
+        if b"citeaudit" not in data and b"\\" not in data:
+            return False
+        return "citeaudit" in _parse_toml(path, data).get("tool", {})
     except ConfigError:
         # A broken pyproject.toml is not ours to report unless it holds our settings.
         return False
@@ -74,14 +80,21 @@ MAX_DEPTH = 32  # the schema needs 4; deeper nesting is a mistake or an attack o
 
 
 def _read_toml(path: str) -> dict[str, Any]:
-    import tomllib  # a folder without a config file never needs the parser
+    return _parse_toml(path, _read_config_bytes(path))
 
+
+def _read_config_bytes(path: str) -> bytes:
     from citeaudit.fileio import ReadError, read_bytes
 
     try:
-        data = read_bytes(path, limit=MAX_CONFIG_BYTES)
+        return read_bytes(path, limit=MAX_CONFIG_BYTES)
     except ReadError as error:
         raise ConfigError(f"{path}: {error}") from error
+
+
+def _parse_toml(path: str, data: bytes) -> dict[str, Any]:
+    import tomllib  # a folder without a config file never needs the parser
+
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:

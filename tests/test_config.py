@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,40 @@ def test_pyproject_without_our_section_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "sub" / "pyproject.toml").write_text("[tool.black]\nline-length = 88\n")
     (tmp_path / "sub" / "draft.md").write_bytes(DRAFT.read_bytes())
     assert {r["code"] for r in findings(["sub/draft.md"], cwd=tmp_path)} == {"CIT002"}
+
+
+def test_pyproject_whose_key_spells_our_name_with_an_escape_is_found(tmp_path: Path) -> None:
+    """Files without the name are not parsed, unless an escape could spell it."""
+    (tmp_path / "pyproject.toml").write_text('[tool."cite\\u0061udit"]\nselect = ["REF002"]\n')
+    (tmp_path / "draft.md").write_bytes(DRAFT.read_bytes())
+    assert {r["code"] for r in findings(["draft.md"], cwd=tmp_path)} == {"REF002"}
+
+
+_IMPORTS_TOMLLIB = """
+import sys
+before = set(sys.modules)
+from citeaudit.config import find_config
+print(find_config("."), "tomllib" in set(sys.modules) - before)
+"""
+
+
+@pytest.mark.parametrize(
+    ("toml", "printed"),
+    [
+        ("[tool.black]\nline-length = 88\n", "None False"),  # not parsed at all
+        ("[tool.citeaudit]\n", "pyproject.toml True"),  # the control
+    ],
+)
+def test_a_pyproject_without_our_name_is_not_parsed(
+    tmp_path: Path, toml: str, printed: str
+) -> None:
+    (tmp_path / "pyproject.toml").write_text(toml)
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_TOMLLIB], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    found, parsed = done.stdout.split()
+    assert (os.path.basename(found), parsed) == tuple(printed.split())
 
 
 def test_severity_override_and_per_file_ignores(tmp_path: Path) -> None:
