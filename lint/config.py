@@ -17,6 +17,8 @@ class ConfigError(Exception):
 
 @dataclass
 class Settings:
+    """The settings of one configuration file, or the defaults."""
+
     select: tuple[str, ...] | None = None  # None: the rules enabled by default
     ignore: tuple[str, ...] = ()
     extend_select: tuple[str, ...] = ()

@@ -45,6 +45,8 @@ class ReadError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Decoded:
+    """Decoded file contents, and how they were decoded."""
+
     text: str  # lone carriage returns (classic Mac OS line ends) read as newlines
     encoding: str
     bom: bool

@@ -17,6 +17,8 @@ from citeaudit.model import Diagnostic, Document, Places
 
 @dataclass(frozen=True)
 class Task:
+    """One file to check, and what the check needs to know (picklable, for workers)."""
+
     path: str
     settings: Settings
     enabled: frozenset[str]
@@ -52,6 +54,8 @@ class DocumentRefs:
 
 @dataclass
 class FileResult:
+    """One file's findings, and what the report and the cache keep of the check."""
+
     path: str
     diagnostics: list[Diagnostic]
     # The checked text, kept only where a report shows source lines (files with findings),

@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 @dataclass
 class ReadLog:
+    """The files and folders a check read besides the manuscript, for the cache."""
+
     files: dict[str, str] = field(default_factory=dict)  # absolute path -> digest
     listings: dict[str, list[str]] = field(default_factory=dict)  # folder -> names
 

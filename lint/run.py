@@ -32,6 +32,8 @@ STREAMED_FORMATS = frozenset({"text", "json", "json-lines", "gitlab", "github", 
 
 @dataclass
 class Options:
+    """What the command line asked for (`citeaudit check`)."""
+
     paths: tuple[str, ...] = (".",)
     output_format: str | None = None
     output: str | None = None
@@ -479,6 +481,8 @@ def _to_stdout() -> Callable[[str], None]:
 
 @dataclass
 class _Arrived:
+    """Findings of one file waiting to be reported."""
+
     path: str
     diagnostics: list[Diagnostic]
     # The paths whose text must be final before these findings are shown; None: the

@@ -22,6 +22,8 @@ Check = Callable[[Document, "RuleContext"], Iterable[Diagnostic]]
 
 @dataclass(frozen=True)
 class Rule:
+    """A registered rule: its check function and its frozen metadata."""
+
     code: str
     name: str
     severity: Severity
@@ -40,6 +42,8 @@ class Rule:
 
 @dataclass
 class RuleContext:
+    """What a check function is given besides the document."""
+
     rule: Rule
     doc: Document
     options: Mapping[str, Any]

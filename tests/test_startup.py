@@ -8,6 +8,8 @@ OpenSSL's `hashlib`; and the patterns that only other formats and styles use.
 
 from __future__ import annotations
 
+import dataclasses
+import importlib
 import json
 import re
 import subprocess
@@ -101,6 +103,35 @@ def test_a_document_with_notes_still_reads_them() -> None:
     modules, compiled = _probe(NOTES)
     assert "citeaudit.adapters.notecites" in modules
     assert any(p.startswith("citeaudit.rules.note.notes.") for p in compiled)
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "citeaudit.config",
+        "citeaudit.fileio",
+        "citeaudit.model",
+        "citeaudit.pipeline",
+        "citeaudit.readlog",
+        "citeaudit.report",
+        "citeaudit.report.tally",
+        "citeaudit.rules",
+        "citeaudit.run",
+    ],
+)
+def test_dataclasses_that_every_run_defines_have_docstrings(module: str) -> None:
+    """Without one, `@dataclass` computes a docstring with `inspect.signature` at import."""
+    loaded = importlib.import_module(module)
+    classes = [
+        value
+        for value in vars(loaded).values()
+        if dataclasses.is_dataclass(value)
+        and isinstance(value, type)
+        and value.__module__ == module
+    ]
+    assert classes
+    computed = [c.__name__ for c in classes if (c.__doc__ or "").startswith(f"{c.__name__}(")]
+    assert not computed, computed
 
 
 def test_a_lazy_pattern_finds_what_the_compiled_one_finds() -> None:

@@ -31,6 +31,8 @@ FORMATS: dict[str, str] = {
 
 @dataclass
 class ReportOptions:
+    """What a format needs besides the findings."""
+
     rules: Mapping[str, Rule] = field(default_factory=dict)
     # Source text of each checked file, for formats that show the source line.
     sources: Mapping[str, str] = field(default_factory=dict)

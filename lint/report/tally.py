@@ -12,6 +12,8 @@ from citeaudit.model import Diagnostic, Severity
 
 @dataclass
 class Tally:
+    """Counts of findings, for the summary and --statistics."""
+
     total: int = 0
     by_severity: Counter[str] = field(default_factory=Counter)
     safe_fixes: int = 0
