@@ -88,7 +88,7 @@ def document(
     if "SUP001" in enabled:
         kept.extend(_unused_suppressions(doc, unused, known))
     if any(d.fix is not None for d in kept):
-        from citeaudit.fix import prose_fixes_only
+        from citeaudit.proseguard import prose_fixes_only
 
         # A fix never touches code, front matter or comments, whichever rule offers it.
         kept = prose_fixes_only(doc, kept)

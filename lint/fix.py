@@ -8,13 +8,13 @@ already taken wait for the next pass; given a `recheck`, `apply_fixes` checks th
 text again in memory and fixes until nothing is left (as ruff does), then writes once.
 
 A fix never edits what is not prose (code blocks, inline code, front matter, an example
-comment inside them): such an edit is withheld and said so, whatever rule proposed it.
+comment inside them): such an edit is withheld and said so, whatever rule proposed it
+(`citeaudit.proseguard`, which every report applies too).
 """
 
 from __future__ import annotations
 
 import codecs
-import dataclasses
 import os
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
@@ -25,6 +25,7 @@ import click
 from citeaudit.fileio import ReadError, WriteRefused, decode, read_bytes, write_atomic
 from citeaudit.model import Diagnostic, Document, Edit, Fix
 from citeaudit.patterns import LazyPattern
+from citeaudit.proseguard import ProseGuard
 
 STDIN = "<stdin>"
 
@@ -67,7 +68,7 @@ def fix_document(doc: Document, diagnostics: Iterable[Diagnostic], *, unsafe: bo
     taken: set[tuple[Edit, ...]] = set()
     fixed: list[Diagnostic] = []
     withheld: list[Diagnostic] = []
-    guard = _ProseGuard(doc)
+    guard = ProseGuard(doc)
     for d in sorted(_fixable(own, unsafe), key=_first_offset):
         assert d.fix is not None
         edits = tuple(sorted(d.fix.edits, key=lambda e: (e.start, e.end)))
@@ -84,18 +85,6 @@ def fix_document(doc: Document, diagnostics: Iterable[Diagnostic], *, unsafe: bo
     done = {id(d) for d in fixed}
     remaining = [d for d in own if id(d) not in done]
     return FixResult(_apply(source, accepted, doc), fixed, remaining, withheld)
-
-
-def prose_fixes_only(doc: Document, diagnostics: list[Diagnostic]) -> list[Diagnostic]:
-    """The diagnostics with any fix that would edit non-prose taken off, so that no report
-    offers a fix that `--fix` would refuse."""
-    guard = _ProseGuard(doc)
-    return [
-        dataclasses.replace(d, fix=None)
-        if d.fix is not None and d.path == doc.path and not guard.allows(d.fix.edits)
-        else d
-        for d in diagnostics
-    ]
 
 
 def fix_until_stable(
@@ -237,44 +226,6 @@ def _apply(text: str, edits: list[Edit], doc: Document | None = None) -> str:
 
 
 _NOT_PROSE = "it would change code, front matter or an example comment, which fixes never touch"
-
-
-class _ProseGuard:
-    """Which characters a fix may change: prose (what `Document.prose` keeps), white
-    space, and the suppression comments that are really comments of this file (not an
-    example of one inside a code block)."""
-
-    def __init__(self, doc: Document) -> None:
-        self.doc = doc
-        self._comments: list[tuple[int, int]] | None = None
-
-    def allows(self, edits: Iterable[Edit]) -> bool:
-        doc = self.doc
-        if not doc.prose or len(doc.prose) != len(doc.text):
-            return True  # no mask to go by (a .bib file)
-        text, prose = doc.text, doc.prose
-        for edit in edits:
-            if not 0 <= edit.start <= edit.end <= len(text):
-                return False
-            for i in range(edit.start, edit.end):
-                if prose[i] == text[i] or text[i].isspace() or self._in_comment(i):
-                    continue
-                return False
-        return True
-
-    def _in_comment(self, i: int) -> bool:
-        if self._comments is None:
-            self._comments = self._real_comments()
-        return any(start <= i < end for start, end in self._comments)
-
-    def _real_comments(self) -> list[tuple[int, int]]:
-        # The suppression reader saw the text with code and front matter blanked (the
-        # prose mask's first layer), so every suppression it found is a real comment; one
-        # shown in a code block is an example, was never read, and stays untouched.
-        doc = self.doc
-        if doc.format not in ("latex", "markdown", "plain", "rst", "asciidoc"):
-            return []
-        return [(s.span.start, s.span.end) for s in doc.suppressions if s.path in (None, doc.path)]
 
 
 def _refusal(

@@ -39,6 +39,7 @@ NOT_NEEDED = (
     "json",  # only the JSON formats and the config schema
     "traceback",  # only an internal error
     "pickle",  # only a Word file's places, the HTML report and worker processes
+    "citeaudit.fix",  # only --fix and --diff: a finding's fix needs only the prose guard
 )
 
 # Only what the run imports counts: the interpreter may load modules before it starts (a
@@ -80,6 +81,7 @@ def _probe(path: str) -> tuple[set[str], set[str]]:
 def test_a_numbered_markdown_essay_imports_and_compiles_only_what_it_needs() -> None:
     modules, compiled = _probe(LAI)
     assert "citeaudit.rules.src.claims" in modules  # the rules did run
+    assert "citeaudit.proseguard" in modules  # a finding offers a fix
     assert not modules & set(NOT_NEEDED), sorted(modules & set(NOT_NEEDED))
     # Patterns for unnumbered lists, LaTeX, front matter, notes and fixes wait for those.
     waiting = tuple(
