@@ -12,7 +12,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import os
-import signal
 import stat
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -330,6 +329,8 @@ def _open_temporary(folder: str) -> tuple[int, str | None]:
 
 
 def _link_and_replace(fd: int, folder: str, path: str) -> None:
+    import signal  # only a write needs it, as tempfile above
+
     name = os.path.join(folder, f".citeaudit-{os.getpid()}-{os.urandom(4).hex()}")
     blocked = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
     old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, blocked)

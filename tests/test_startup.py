@@ -40,6 +40,7 @@ NOT_NEEDED = (
     "traceback",  # only an internal error
     "pickle",  # only a Word file's places, the HTML report and worker processes
     "citeaudit.fix",  # only --fix and --diff: a finding's fix needs only the prose guard
+    "signal",  # only an atomic write
 )
 
 # Only what the run imports counts: the interpreter may load modules before it starts (a
