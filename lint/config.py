@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from citeaudit.patterns import LazyPattern
+
 CONFIG_NAMES = ("citeaudit.toml", ".citeaudit.toml", "pyproject.toml")
 
 
@@ -129,6 +131,12 @@ def _depth(value: object) -> int:
 
 
 def validate(data: Mapping[str, Any], source: str) -> None:
+    if not _plainly_valid(data):
+        _validate_with_schema(data, source)
+    _check_selectors(data, source)
+
+
+def _validate_with_schema(data: Mapping[str, Any], source: str) -> None:
     from jsonschema import Draft202012Validator
 
     errors = sorted(
@@ -138,7 +146,66 @@ def validate(data: Mapping[str, Any], source: str) -> None:
     if errors:
         lines = [f"{source}: {_key_path(e.absolute_path)}: {e.message}" for e in errors]
         raise ConfigError("\n".join(lines))
-    _check_selectors(data, source)
+
+
+# The schema's simple keys, checked here because importing jsonschema costs a one-file
+# run about 40 ms, a third of it. A config of only these keys that passes is one the
+# schema accepts; any other (rule options, or a mistake) goes to jsonschema, whose
+# messages name the key. tests/test_config.py holds these to the schema.
+_SELECTOR = LazyPattern(r"^(ALL|[A-Za-z]+[0-9]{0,3})$")
+_SEVERITY_CODE = LazyPattern(r"^[A-Z]+[0-9]{3}$")
+_SELECTOR_KEYS = ("select", "ignore", "extend-select", "extend-ignore")
+_PATH_KEYS = ("exclude", "extend-exclude")
+_BOOLEAN_KEYS = ("fix", "unsafe-fixes", "allow-outside-root")
+_ENUMS = {
+    "style": ("auto", "numeric", "author-date", "key", "note"),
+    "format": ("text", "json", "json-lines", "github", "sarif", "junit", "gitlab", "html"),
+}
+_SEVERITIES = ("error", "warning", "info")
+
+
+def _plainly_valid(data: Mapping[str, Any]) -> bool:
+    """True only when the schema certainly accepts `data` (jsonschema's `pattern` is a
+    `re.search`, as here)."""
+    if not isinstance(data, dict):
+        return False
+    for key, value in data.items():
+        if key in _SELECTOR_KEYS:
+            plain = _selectors(value)
+        elif key == "per-file-ignores":
+            plain = isinstance(value, dict) and all(_selectors(v) for v in value.values())
+        elif key in _PATH_KEYS:
+            plain = _paths(value)
+        elif key == "library":
+            plain = (isinstance(value, str) and value != "") or _paths(value)
+        elif key == "severity":
+            plain = isinstance(value, dict) and all(
+                isinstance(code, str)
+                and _SEVERITY_CODE.search(code) is not None
+                and v in _SEVERITIES
+                for code, v in value.items()
+            )
+        elif key in _BOOLEAN_KEYS:
+            plain = isinstance(value, bool)
+        elif key in _ENUMS:
+            plain = isinstance(value, str) and value in _ENUMS[key]
+        else:  # `rules`: each rule's options have their own schema
+            plain = False
+        if not plain:
+            return False
+    return True
+
+
+def _selectors(value: object) -> bool:
+    return (
+        isinstance(value, list)
+        and all(isinstance(v, str) and _SELECTOR.search(v) is not None for v in value)
+        and len(set(value)) == len(value)
+    )
+
+
+def _paths(value: object) -> bool:
+    return isinstance(value, list) and all(isinstance(v, str) and v != "" for v in value)
 
 
 def _key_path(path: Iterable[Any]) -> str:

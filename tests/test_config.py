@@ -162,3 +162,116 @@ def test_config_error_lists_every_problem() -> None:
     text = str(caught.value)
     assert "citeaudit.toml: fix: 'yes' is not of type 'boolean'" in text
     assert "citeaudit.toml: select: 3 is not of type 'array'" in text
+
+
+# Configs the schema accepts or refuses, for the check that spares a run jsonschema.
+_PLAIN = [
+    {},
+    {"select": ["CIT", "REF002", "ALL"], "ignore": ["SRC004"], "extend-select": ["NOTE"]},
+    {"extend-ignore": [], "per-file-ignores": {"notes/*.md": ["REF"], "x.md": []}},
+    {"exclude": ["drafts/", "*.bak"], "extend-exclude": [], "library": "refs.bib"},
+    {"library": ["a.bib", "b.bib"], "style": "author-date", "format": "json-lines"},
+    {"severity": {"CIT002": "error", "REF005": "info"}, "fix": True, "unsafe-fixes": False},
+    {"allow-outside-root": True, "select": ["cit"]},
+    {"select": ["CIT\n"]},  # jsonschema's pattern is re.search, whose $ takes a final \n
+]
+_REFUSED_OR_UNSURE = [
+    {"select": "CIT"},
+    {"select": ["CIT", "CIT"]},
+    {"select": ["CIT-1"]},
+    {"select": [3]},
+    {"ignore": ["REF0002"]},
+    {"per-file-ignores": {"a.md": "REF"}},
+    {"per-file-ignores": ["REF"]},
+    {"exclude": [""]},
+    {"exclude": "drafts/"},
+    {"library": ""},
+    {"library": [""]},
+    {"library": 3},
+    {"severity": {"cit002": "error"}},
+    {"severity": {"CIT02": "error"}},
+    {"severity": {"CIT002": "fatal"}},
+    {"severity": ["CIT002"]},
+    {"fix": 1},
+    {"unsafe-fixes": "yes"},
+    {"style": "Numeric"},
+    {"format": "docx-comments"},
+    {"colour": True},
+    {"rules": {}},  # rule options: always jsonschema's
+    {"rules": {"SRC004": {"domains": ["wikipedia.org"]}}},
+    {"rules": {"SRC004": {"domains": [3]}}},
+]
+
+
+def _schema_errors(data: dict[str, object]) -> list[str]:
+    from jsonschema import Draft202012Validator
+
+    from citeaudit.config import _schema
+
+    return [e.message for e in Draft202012Validator(_schema()).iter_errors(data)]
+
+
+@pytest.mark.parametrize("data", _PLAIN + _REFUSED_OR_UNSURE)
+def test_what_is_plainly_valid_is_valid_under_the_schema(data: dict[str, object]) -> None:
+    from citeaudit.config import _plainly_valid
+
+    if _plainly_valid(data):
+        assert not _schema_errors(data)
+    assert _plainly_valid(data) == (data in _PLAIN)
+
+
+def test_the_plain_check_reads_the_schema_it_stands_in_for() -> None:
+    """Its patterns, enums and keys are the schema's; `rules` is left to jsonschema."""
+    import json
+
+    from citeaudit import config
+
+    schema = json.loads((Path(config.__file__).parent / "schemas/config.schema.json").read_text())
+    defs, properties = schema["$defs"], schema["properties"]
+    assert config._SELECTOR.pattern == defs["selectors"]["items"]["pattern"]
+    severity = properties["severity"]
+    assert config._SEVERITY_CODE.pattern == severity["propertyNames"]["pattern"]
+    assert list(config._SEVERITIES) == severity["additionalProperties"]["enum"]
+    for key, values in config._ENUMS.items():
+        assert list(values) == properties[key]["enum"]
+    for key in config._SELECTOR_KEYS:
+        assert properties[key] == {"$ref": "#/$defs/selectors"}
+    for key in config._PATH_KEYS:
+        assert properties[key] == {"$ref": "#/$defs/paths"}
+    for key in config._BOOLEAN_KEYS:
+        assert properties[key] == {"type": "boolean"}
+    handled = {*config._SELECTOR_KEYS, *config._PATH_KEYS, *config._BOOLEAN_KEYS}
+    handled |= {*config._ENUMS, "per-file-ignores", "library", "severity"}
+    assert set(properties) - handled == {"rules"}
+
+
+_IMPORTS_JSONSCHEMA = """
+import sys
+from citeaudit import cli
+
+sys.argv = ["citeaudit", "check", "--no-cache", "draft.md"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print("jsonschema" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(
+    ("toml", "imported"),
+    [
+        ('select = ["CIT", "REF"]\nseverity = { CIT002 = "error" }\n', "False"),
+        ('select = ["CIT"]\n[rules.SRC004]\ndomains = ["example.org"]\n', "True"),  # control
+    ],
+)
+def test_a_plain_config_is_checked_without_jsonschema(
+    tmp_path: Path, toml: str, imported: str
+) -> None:
+    (tmp_path / "citeaudit.toml").write_text(toml)
+    (tmp_path / "draft.md").write_bytes(DRAFT.read_bytes())
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTS_JSONSCHEMA], capture_output=True, text=True, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().splitlines()[-1] == imported
