@@ -40,13 +40,19 @@ class Settings:
     allow_outside_root: bool = False
 
 
-def find_config(start: str) -> str | None:
-    """The nearest config file at or above `start` (a folder)."""
+def find_config(start: str, checked: dict[str, bool] | None = None) -> str | None:
+    """The nearest config file at or above `start` (a folder).
+
+    `checked` keeps, across the folders of one run, whether each candidate file holds
+    settings: folders share parents, and a pyproject.toml is read and parsed once."""
+    checked = {} if checked is None else checked
     folder = os.path.abspath(start)
     while True:
         for name in CONFIG_NAMES:
             candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate) and _has_settings(candidate):
+            if candidate not in checked:
+                checked[candidate] = os.path.isfile(candidate) and _has_settings(candidate)
+            if checked[candidate]:
                 return candidate
         parent = os.path.dirname(folder)
         if parent == folder:

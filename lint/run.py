@@ -84,16 +84,23 @@ class Configs:
         self.walked: set[str] = set()
         self.explicit = cfg.load_config(options.config_file) if options.config_file else None
         self.enabled: dict[frozenset[str], frozenset[str]] = {}
+        # Each config file is looked at and loaded once, whichever folders share it.
+        self.checked: dict[str, bool] = {}
+        self.loaded: dict[str, cfg.Settings] = {}
 
     def for_path(self, path: str) -> cfg.Settings:
         if self.explicit is not None:
             return self._override(self.explicit)
         folder = os.path.dirname(os.path.abspath(path)) if path != "-" else os.getcwd()
         if folder not in self.cache:
-            found = None if self.options.isolated else cfg.find_config(folder)
-            self.cache[folder] = self._override(
-                cfg.load_config(found) if found else cfg.Settings(root=os.getcwd())
-            )
+            found = None if self.options.isolated else cfg.find_config(folder, self.checked)
+            if found is None:
+                settings = cfg.Settings(root=os.getcwd())
+            else:
+                if found not in self.loaded:
+                    self.loaded[found] = cfg.load_config(found)
+                settings = self.loaded[found]
+            self.cache[folder] = self._override(settings)
         return self.cache[folder]
 
     def _override(self, settings: cfg.Settings) -> cfg.Settings:

@@ -99,6 +99,32 @@ def test_a_pyproject_without_our_name_is_not_parsed(
     assert (os.path.basename(found), parsed) == tuple(printed.split())
 
 
+def test_a_config_file_is_read_once_for_all_the_folders_it_covers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from citeaudit import config
+
+    parsed: list[str] = []
+    parse = config._parse_toml
+
+    def counting(path: str, data: bytes) -> dict[str, object]:
+        parsed.append(os.path.basename(path))
+        return parse(path, data)
+
+    monkeypatch.setattr(config, "_parse_toml", counting)
+    (tmp_path / "pyproject.toml").write_text('[tool.citeaudit]\nselect = ["REF002"]\n')
+    for folder in ("chapters", "notes"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "draft.md").write_bytes(DRAFT.read_bytes())
+    found = findings(["chapters/draft.md", "notes/draft.md"], cwd=tmp_path)
+    assert {(r["path"], r["code"]) for r in found} == {
+        ("chapters/draft.md", "REF002"),
+        ("notes/draft.md", "REF002"),
+    }
+    # Once to learn that it holds settings, once to load them: not once per folder.
+    assert parsed == ["pyproject.toml", "pyproject.toml"]
+
+
 def test_severity_override_and_per_file_ignores(tmp_path: Path) -> None:
     (tmp_path / "citeaudit.toml").write_text(
         'severity = { CIT002 = "error" }\n[per-file-ignores]\n"notes/*.md" = ["REF"]\n'
