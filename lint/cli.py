@@ -10,7 +10,6 @@ from types import FrameType
 import click
 
 from citeaudit import __version__
-from citeaudit import filter as filters
 from citeaudit.report import FORMATS
 
 
@@ -159,6 +158,7 @@ def main() -> None:
 )
 def check(**options: object) -> None:
     """Check manuscripts (default: the current folder). Use '-' to read standard input."""
+    from citeaudit.filter import EXIT_ERROR
     from citeaudit.run import Options, run
 
     try:
@@ -169,7 +169,7 @@ def check(**options: object) -> None:
         click.echo(f"citeaudit: internal error: {type(error).__name__}: {error}", err=True)
         if os.environ.get("CITEAUDIT_DEBUG"):
             raise
-        code = filters.EXIT_ERROR
+        code = EXIT_ERROR
     sys.exit(code)
 
 

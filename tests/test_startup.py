@@ -101,6 +101,30 @@ def test_a_numbered_markdown_essay_imports_and_compiles_only_what_it_needs() -> 
     assert len(compiled) <= 4, sorted(compiled)
 
 
+_VERSION_PROBE = """
+import sys
+before = set(sys.modules)
+from citeaudit import cli
+
+sys.argv = ["citeaudit", "--version"]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print(" ".join(sorted(m for m in set(sys.modules) - before if m.startswith("citeaudit"))))
+"""
+
+
+def test_the_version_needs_no_document_model() -> None:
+    """`citeaudit --version` pays for click and the command's options, not for the model
+    (its dataclasses cost about 6 ms) or the filter."""
+    done = subprocess.run(
+        [sys.executable, "-c", _VERSION_PROBE], capture_output=True, text=True, cwd=ROOT, check=True
+    )
+    modules = done.stdout.strip().splitlines()[-1].split()
+    assert modules == ["citeaudit", "citeaudit.cli", "citeaudit.report"], modules
+
+
 def test_a_document_with_notes_still_reads_them() -> None:
     """The control: the notes parser is skipped for want of notes, not always."""
     modules, compiled = _probe(NOTES)

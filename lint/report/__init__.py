@@ -10,9 +10,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from citeaudit.model import Diagnostic, Document, Places
-
 if TYPE_CHECKING:
+    from citeaudit.model import Diagnostic, Document, Places
     from citeaudit.report.tally import Tally
     from citeaudit.rules import Rule
 
