@@ -125,6 +125,42 @@ def test_the_version_needs_no_document_model() -> None:
     assert modules == ["citeaudit", "citeaudit.cli", "citeaudit.report"], modules
 
 
+_RUN_PROBE = """
+import sys
+before = set(sys.modules)
+from citeaudit import cli
+
+sys.argv = ["citeaudit", *sys.argv[1:]]
+try:
+    cli.main()
+except SystemExit:
+    pass
+print(" ".join(sorted(set(sys.modules) - before)))
+"""
+
+
+def test_a_cached_check_and_the_rule_list_compile_no_author_date_patterns(
+    tmp_path: Path,
+) -> None:
+    """Registering the rules imports their modules; the author-date adapter they use
+    (about 4 ms of patterns) waits until a document is read."""
+    (tmp_path / "essay.md").write_bytes((ROOT / LAI).read_bytes())
+    check = ["check", "--cache-dir", str(tmp_path / "cache"), "essay.md"]
+    subprocess.run([sys.executable, "-m", "citeaudit", *check], cwd=tmp_path, check=False)
+    for args in (check, ["rules"]):
+        done = subprocess.run(
+            [sys.executable, "-c", _RUN_PROBE, *args],
+            capture_output=True,
+            text=True,
+            cwd=tmp_path,
+            check=True,
+        )
+        modules = set(done.stdout.strip().splitlines()[-1].split())
+        assert "citeaudit.rules.src.claims" in modules  # the rules were registered
+        assert "citeaudit.adapters.text" not in modules  # nothing was read: a cache hit
+        assert "citeaudit.adapters.authordate" not in modules, args
+
+
 def test_a_document_with_notes_still_reads_them() -> None:
     """The control: the notes parser is skipped for want of notes, not always."""
     modules, compiled = _probe(NOTES)

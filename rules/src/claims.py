@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from citeaudit.adapters.authordate import NOT_AUTHORS
 from citeaudit.geometry import geometry
 from citeaudit.model import Diagnostic, Document
 from citeaudit.normalize import fold, words
@@ -170,6 +169,10 @@ def uncited_named_source(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic
 
 
 def _names(who: str) -> list[str]:
+    # Imported here, as in sources.py: registering the rules (a cached run, `citeaudit
+    # rules`) need not compile the author-date patterns (about 4 ms).
+    from citeaudit.adapters.authordate import NOT_AUTHORS
+
     people = [p.strip() for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", who) if p.strip()]
     out = []
     for person in people:

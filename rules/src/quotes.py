@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from citeaudit.adapters.authordate import parse_item
 from citeaudit.geometry import QUOTED as _QUOTED
 from citeaudit.geometry import Geometry, geometry
 from citeaudit.model import Diagnostic, Document, Entry
@@ -36,6 +35,8 @@ def quotation_without_locator(doc: Document, ctx: RuleContext) -> Iterator[Diagn
     ```
     Write `(Scott 1986, 1067)`.
     """
+    from citeaudit.adapters.authordate import parse_item  # as in claims.py
+
     minimum = int(ctx.options["min-words"])
     geo = geometry(doc)
     seen: set[int] = set()
