@@ -51,38 +51,63 @@ _MONTH_NAMES = (
 )
 _YEAR = r"(1[5-9]\d\d|20\d\d)"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
+# The `\b` before a word, written after its first character: a pattern that opens with
+# literals (or a class of them) lets the regex engine skip to candidates in C, where a
+# look-ahead or look-behind at the start is tried at every position.
+_B = r"(?<!\w.)"
+# _MONTH_NAMES at the start of a word, one alternative per first letter, the names under
+# each letter in _MONTH_NAMES's order (which decides the reading a match takes).
+_MONTH_AT_WORD = (
+    rf"(?:J{_B}(?:anuary|une|uly|an|un|ul)|F{_B}(?:ebruary|eb)|M{_B}(?:arch|ay|ar)"
+    rf"|A{_B}(?:pril|ugust|pr|ug)|S{_B}(?:eptember|ept?)|O{_B}(?:ctober|ct)"
+    rf"|N{_B}(?:ovember|ov)|D{_B}(?:ecember|ec))\.?"
+)
 # "12 January 1950", "the 12th of January", "January 12, 1950", "mid-August 1949",
 # "the spring of 1950", "June 1950", and a bare month after a preposition ("in April").
-# Each opens with a look-ahead at its possible first letters, which fails at most
-# positions at once: the seven scans of an essay took 2.5 ms, now about 1.
+# Each opens with its first character (the two case-insensitive ones with their letter
+# read case-sensitively, then the word chosen by a look-behind at that letter); the seven
+# scans of an essay took 1.6 ms, now 1.1. "month" keeps its look-ahead: its first letters
+# are among the commonest, so skipping to them saves nothing.
 _DATE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("dmy", re.compile(rf"(?=\d)\b{_DAY}\s+(?:of\s+)?({_MONTH_NAMES})(?:,?\s+{_YEAR})?(?!\w)")),
+    (
+        "dmy",
+        # _DAY's `\d{1,2}` as `\d\d?`, its `\b` after the first digit.
+        re.compile(
+            rf"(\d(?<!\w\d)\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_NAMES})(?:,?\s+{_YEAR})?(?!\w)"
+        ),
+    ),
     (
         "mdy",
-        re.compile(
-            rf"(?=[JFMASOND])\b({_MONTH_NAMES})\s+{_DAY}(?![\d:])(?:\s*,?\s+{_YEAR})?(?!\w)"
-        ),
+        re.compile(rf"({_MONTH_AT_WORD})\s+{_DAY}(?![\d:])(?:\s*,?\s+{_YEAR})?(?!\w)"),
     ),
     (
         "part",
         re.compile(
-            rf"(?=[emltEMLT])\b(early|mid|late|the end of|the beginning of)[- ]?({_MONTH_NAMES})"
-            rf"(?:,?\s+(?:of\s+)?{_YEAR})?(?!\w)",
+            rf"((?-i:[emltEMLT]){_B}(?:(?<=e)arly|(?<=m)id|(?<=l)ate|(?<=t)he end of"
+            rf"|(?<=t)he beginning of))[- ]?({_MONTH_NAMES})(?:,?\s+(?:of\s+)?{_YEAR})?(?!\w)",
             re.I,
         ),
     ),
     (
         "season",
-        re.compile(rf"(?=[swafSWAF])\b(spring|summer|autumn|fall|winter)\s+of\s+{_YEAR}\b", re.I),
+        re.compile(
+            rf"((?-i:[swafSWAF]){_B}(?:(?<=s)pring|(?<=s)ummer|(?<=a)utumn|(?<=f)all"
+            rf"|(?<=w)inter))\s+of\s+{_YEAR}\b",
+            re.I,
+        ),
     ),
-    ("my", re.compile(rf"(?=[JFMASOND])\b({_MONTH_NAMES})\s+(?:of\s+)?{_YEAR}\b")),
+    ("my", re.compile(rf"({_MONTH_AT_WORD})\s+(?:of\s+)?{_YEAR}\b")),
     (
         "month",
         re.compile(
             rf"(?=[iobsutdfa])\b(?:in|on|by|since|until|till|during|from|of|before|after)\s+({_MONTH_NAMES})(?![\w-])"
         ),
     ),
-    ("year", re.compile(rf"(?=[12])(?<![\w.,/-]){_YEAR}(?![\w/]|[.,]\d|\s*[-–]\s*\d)")),
+    (
+        "year",
+        # _YEAR, not after a word, a full stop, a comma, a slash or a hyphen.
+        re.compile(r"(1(?<![\w.,/-].)[5-9]\d\d|2(?<![\w.,/-].)0\d\d)(?![\w/]|[.,]\d|\s*[-–]\s*\d)"),
+    ),
 )
 LEAD_IN = 4  # sentences back to the previous marker that a citation also covers
 _SEASON_MONTH = {"spring": 4, "summer": 7, "autumn": 10, "fall": 10, "winter": 1}
