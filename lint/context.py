@@ -17,6 +17,7 @@ import bisect
 import functools
 import itertools
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from citeaudit.model import Citation, Document, Entry
@@ -236,6 +237,11 @@ def words_of(text: str) -> list[str]:
     return _words(text)
 
 
+def _read_words(text: str) -> Sequence[str]:
+    """`words_of` for a caller that only reads them: a short text's cached tuple, uncopied."""
+    return _short_words(text) if len(text) <= 64 else _words(text)
+
+
 @functools.lru_cache(maxsize=8192)
 def _short_words(text: str) -> tuple[str, ...]:
     return tuple(_words(text))
@@ -428,14 +434,18 @@ def names_in(text: str, known: set[str]) -> list[str]:
 
 
 def mid_sentence_capitals(text: str, sentences: list[tuple[int, int]]) -> set[str]:
-    known: set[str] = set()
+    capitals: set[str] = set()
     for start, end in sentences:
-        body = text[start:end]
-        first = re.match(r"\W*\w+", body)
-        skip = first.end() if first else 0
-        for m in _CAPITALISED.finditer(body, skip):
-            known.update(words_of(m.group(0)))
-    return known
+        # Scanned in place, not sliced: the look-behind of a capital after the first word
+        # stays inside the sentence, and `end` cuts the text as a slice would.
+        first = _FIRST_WORD.match(text, start, end)
+        if first is not None:  # else no word character, so no capital either
+            capitals.update(_CAPITALISED.findall(text, first.end(), end))
+    # Names recur: each is folded once.
+    return {w for capital in capitals for w in _read_words(capital)}
+
+
+_FIRST_WORD = re.compile(r"\W*\w+")
 
 
 def quotes_in(text: str) -> list[str]:
