@@ -26,6 +26,7 @@ set of citations it confidently reassigns (`relinked`).
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -466,8 +467,7 @@ class _Matcher:
         for token in self.long:
             n = len(token)
             if n not in windows:
-                low, high = _length_window(n)
-                windows[n] = [w for m in range(low, high + 1) for w in by_length.get(m, ())]
+                windows[n] = [w for m in _fuzzy_lengths(n) for w in by_length.get(m, ())]
             if not windows[n]:
                 continue
             holders = self.holders[token]
@@ -512,6 +512,23 @@ def _length_window(n: int) -> tuple[int, int]:
     ratio = 100 * (1 - distance / (n + m)) and distance >= |n - m|."""
     slack = 1 - TOKEN_CUTOFF / 100
     return math.floor(n * (1 - slack) / (1 + slack)), math.ceil(n * (1 + slack) / (1 - slack))
+
+
+@functools.cache
+def _fuzzy_lengths(n: int) -> list[int]:
+    """The lengths in `_length_window(n)` at which a word other than a token of length n
+    can reach TOKEN_CUTOFF. Two different words are at least max(|n - m|, 1) insertions
+    and deletions apart, and that distance has the parity of n + m, so words of the
+    same length need two: below 9 letters only the token itself gets there, and the
+    token's own holders are taken without rapidfuzz. A length whose best ratio falls
+    short of the cutoff by half a point or more is left out (the margin keeps rounding
+    in rapidfuzz from mattering); on an essay this halves the pairs compared."""
+    low, high = _length_window(n)
+    return [
+        m
+        for m in range(low, high + 1)
+        if 100 * (1 - (abs(n - m) or 2) / (n + m)) > TOKEN_CUTOFF - 0.5
+    ]
 
 
 def _rarity_e(df: int, n: int) -> float:
