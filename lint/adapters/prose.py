@@ -58,25 +58,34 @@ def mask(text: str, flavor: Flavor, code: str | None = None) -> str:
 
 
 class _Canvas:
-    """The text being masked, as characters, with its string rebuilt only after a change:
-    joining an essay's 18,000 characters for each of a dozen patterns, most of which find
-    nothing, cost more than the scans themselves."""
+    """The text being masked, as characters, with its string rebuilt only after a change
+    and the characters listed only at the first: joining an essay's 18,000 characters for
+    each of a dozen patterns, most of which find nothing, cost more than the scans
+    themselves, and listing them costs as much again when nothing is blanked."""
 
-    __slots__ = ("_text", "chars")
+    __slots__ = ("_chars", "_text")
 
     def __init__(self, text: str) -> None:
-        self.chars = list(text)
+        self._chars: list[str] | None = None
         self._text: str | None = text
 
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = "".join(self.chars)
+            assert self._chars is not None  # one of the two is always set
+            self._text = "".join(self._chars)
         return self._text
+
+    @property
+    def chars(self) -> list[str]:
+        """The characters, to write to: the text is rebuilt when next read."""
+        if self._chars is None:
+            self._chars = list(self.text)
+        self._text = None
+        return self._chars
 
     def blank(self, start: int, end: int) -> None:
         blank(self.chars, start, end)
-        self._text = None
 
     def blank_all(self, pattern: re.Pattern[str], keep: int = 0) -> None:
         for match in pattern.finditer(self.text):
@@ -125,21 +134,23 @@ def without_code(text: str, flavor: Flavor) -> str:
     """The first layer of the prose mask: `text` with front matter, code blocks and inline
     code blanked, HTML comments kept. Suppression comments are read from it, so that one
     shown in code silences nothing, as in prose (`citeaudit.adapters.suppress`)."""
-    chars = list(text)
+    canvas = _Canvas(text)
     if flavor in ("markdown", "plain"):
-        _blank_match(chars, _FRONT_MATTER.match(text))
+        front = _FRONT_MATTER.match(text)
+        if front:
+            canvas.blank(front.start(), front.end())
     if flavor == "markdown":
-        _blank_fences(chars, text)
-        _blank_indented_code(chars, text)
-        _blank_all(chars, _KNITR_INLINE, text)
-        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
+        _blank_fences(canvas, text)
+        _blank_indented_code(canvas, text)
+        canvas.blank_all(_KNITR_INLINE)
+        _blank_inline_code(canvas, _COMMENT_OR_INLINE_CODE)
     elif flavor == "rst":
-        _blank_rst_literals(chars, text)
-        _blank_inline_code(chars, _COMMENT_OR_RST_LITERAL)
+        _blank_rst_literals(canvas, text)
+        _blank_inline_code(canvas, _COMMENT_OR_RST_LITERAL)
     elif flavor == "asciidoc":
-        _blank_adoc_blocks(chars, text)
-        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
-    return "".join(chars)
+        _blank_adoc_blocks(canvas.chars, text)
+        _blank_inline_code(canvas, _COMMENT_OR_INLINE_CODE)
+    return canvas.text
 
 
 # Inline code and HTML comments, whichever opens first (as CommonMark reads them): a
@@ -150,10 +161,10 @@ _COMMENT_OR_INLINE_CODE = re.compile(
 _COMMENT_OR_RST_LITERAL = re.compile(r"<!--.*?(?:-->|\Z)|(?P<code>``.+?``)", re.S)
 
 
-def _blank_inline_code(chars: list[str], pattern: re.Pattern[str]) -> None:
-    for match in pattern.finditer("".join(chars)):
+def _blank_inline_code(canvas: _Canvas, pattern: re.Pattern[str]) -> None:
+    for match in pattern.finditer(canvas.text):
         if match.group("code") is not None:
-            blank(chars, match.start(), match.end())
+            canvas.blank(match.start(), match.end())
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
@@ -162,20 +173,10 @@ def blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
-def _blank_match(chars: list[str], match: re.Match[str] | None, keep: int = 0) -> None:
-    if match:
-        blank(chars, match.start() + keep, match.end())
-
-
-def _blank_all(chars: list[str], pattern: re.Pattern[str], text: str, keep: int = 0) -> None:
-    for match in pattern.finditer("".join(chars) if chars else text):
-        blank(chars, match.start() + keep, match.end())
-
-
 _CHUNK_CAPTION = re.compile(r"\bfig\.s?cap\s*=\s*\"((?:[^\"\\\n]|\\.)*)\"")
 
 
-def _blank_fences(chars: list[str], text: str) -> None:
+def _blank_fences(canvas: _Canvas, text: str) -> None:
     pos = 0
     while True:
         opening = _FENCE_OPEN.search(text, pos)
@@ -185,18 +186,18 @@ def _blank_fences(chars: list[str], text: str) -> None:
         closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.M)
         close = closing.search(text, opening.end())
         end = close.end() if close else len(text)
-        blank(chars, opening.start(), end)
+        canvas.blank(opening.start(), end)
         # An R Markdown chunk's figure caption is printed as prose (knitr writes it under
         # the figure), so its citations count: `fig.cap="... see Cowell, chap. 2."`.
         if opening.group(0).lstrip(" `~").startswith("{r"):
             for caption in _CHUNK_CAPTION.finditer(text, opening.start(), opening.end()):
                 # LaTeX quotes (``...'') are not inline code: their backticks stay blank.
                 shown = text[caption.start(1) : caption.end(1)].replace("`", " ")
-                chars[caption.start(1) : caption.end(1)] = shown
+                canvas.chars[caption.start(1) : caption.end(1)] = shown
         pos = end
 
 
-def _blank_indented_code(chars: list[str], text: str) -> None:
+def _blank_indented_code(canvas: _Canvas, text: str) -> None:
     """Indented code: 4+ spaces after a blank line, unless it continues a list or note."""
     lines = text.split("\n")
     offset = 0
@@ -210,7 +211,7 @@ def _blank_indented_code(chars: list[str], text: str) -> None:
             prev_blank = True
         elif indented and (in_code or (prev_blank and not container)):
             in_code = True
-            blank(chars, offset, offset + len(line))
+            canvas.blank(offset, offset + len(line))
             prev_blank = False
         else:
             in_code = False
@@ -223,7 +224,7 @@ def _blank_indented_code(chars: list[str], text: str) -> None:
 _CONTAINER = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\[\^[^\]]+\]:|\[\d+\]|>)")
 
 
-def _blank_rst_literals(chars: list[str], text: str) -> None:
+def _blank_rst_literals(canvas: _Canvas, text: str) -> None:
     """Blank the indented block after a line ending in '::' and code directives."""
     offset = 0
     literal_indent: int | None = None
@@ -234,7 +235,7 @@ def _blank_rst_literals(chars: list[str], text: str) -> None:
             if stripped and indent <= literal_indent:
                 literal_indent = None
             else:
-                blank(chars, offset, offset + len(line))
+                canvas.blank(offset, offset + len(line))
         if literal_indent is None and (
             stripped.endswith("::") or stripped.startswith((".. code", ".. math", ".. sourcecode"))
         ):
