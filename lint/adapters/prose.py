@@ -24,7 +24,11 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 # Literal first, look-behind after it: the engine then searches for "$" (much faster).
 _INLINE_MATH = re.compile(r"\$(?<![\\$\w]\$)(?=\S)[^$\n]+?(?<=\S)\$(?!\d)")
 _LATEX_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
-_URL = re.compile(r"(?=[hfw])\b(?:https?://|ftp://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
+# Each alternative opens with its letter and has its `\b` after it, so that the regex
+# engine skips to h, f and w in C instead of trying a look-ahead at every position.
+_URL = re.compile(
+    r"(?:h(?<!\w.)ttps?://|f(?<!\w.)tp://|w(?<!\w.)ww\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]"
+)
 _LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
@@ -155,8 +159,13 @@ def without_code(text: str, flavor: Flavor) -> str:
 
 # Inline code and HTML comments, whichever opens first (as CommonMark reads them): a
 # backtick inside a comment opens no code span, and a `<!--` inside code no comment.
+# The pattern opens with the class of both first characters, so that the regex engine
+# skips to them in C, and a look-behind then says which one it read. `code` holds the
+# backticks of the opening run after its first (empty for a single backtick), and the
+# closing run is one backtick and that group.
 _COMMENT_OR_INLINE_CODE = re.compile(
-    r"(?=[<`])(?:<!--.*?(?:-->|\Z)|(?P<code>(?<!`)(`+)(?!`)(.+?)(?<!`)\2(?!`)))", re.S
+    r"[<`](?:(?<=<)!--.*?(?:-->|\Z)|(?<=`)(?<!``)(?P<code>`*)(?!`)(.+?)(?<!`)`(?P=code)(?!`))",
+    re.S,
 )
 _COMMENT_OR_RST_LITERAL = re.compile(r"<!--.*?(?:-->|\Z)|(?P<code>``.+?``)", re.S)
 
