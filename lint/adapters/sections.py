@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -10,6 +11,7 @@ SectionKind = Literal["references", "notes"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
 _SETEXT = re.compile(r"^(?=[^\n]*\S)([^\n]+)\n(=+|-+|~+|\^+)[ \t]*$", re.M)
+_UNDERLINE = re.compile(r"\n(?:=+|-+|~+|\^+)[ \t]*$", re.M)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.M | re.I)
 _BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{3,40})(?:\*\*|__):?[ \t]*$", re.M)
 _PLAIN_LINE = re.compile(
@@ -92,7 +94,7 @@ def headings(text: str, flavor: str) -> list[Heading]:
             Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ADOC.finditer(text)
         ]
     if flavor in ("markdown", "rst", "plain"):
-        for m in _SETEXT.finditer(text):
+        for m in _setext_matches(text):
             underline = m.group(2)
             if len(underline.strip()) >= 3 and not m.group(1).lstrip().startswith(("-", "*", "|")):
                 level = {"=": 1, "-": 2}.get(underline[0], 3)
@@ -111,6 +113,20 @@ def headings(text: str, flavor: str) -> list[Heading]:
             ):
                 found.append(Heading(m.start(), m.end(), 1, m.group(1)))
     return sorted(found, key=lambda h: h.start)
+
+
+def _setext_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_SETEXT.finditer(text)` finds, tried only at the line above each underline:
+    the regex read every line of the text to its end to find the few underlined ones."""
+    done = 0  # where the last match ended: finditer's matches do not overlap
+    for underline in _UNDERLINE.finditer(text):
+        start = text.rfind("\n", 0, underline.start()) + 1
+        if start < done:
+            continue
+        m = _SETEXT.match(text, start)
+        if m:
+            yield m
+            done = m.end()
 
 
 def _is_reference_title(title: str) -> bool:
