@@ -250,18 +250,23 @@ def _short_words(text: str) -> tuple[str, ...]:
 def _words(text: str) -> list[str]:
     out: list[str] = []
     for word in _WORD.findall(fold(text)):
-        # A possessive's "'s" or a plural's bare "'" (string tests: this runs per word).
-        if word[-2:] in ("'s", "’s"):
-            word = word[:-2]
-        elif word[-1] in "'’":
-            word = word[:-1]
-        word = word.strip("'’-")
-        if len(word) < 2 or word in STOP_WORDS or word in _FULL_MONTHS:
+        # A possessive's "'s", a plural's bare "'" or a trailing hyphen: most words end
+        # in none of these, and one test of the last character lets them pass.
+        if word[-1] in "'’-s":
+            if word[-2:] in ("'s", "’s"):
+                word = word[:-2]
+            # The first character is a letter, so only the end can need stripping.
+            word = word.rstrip("'’-")
+        if len(word) < 2 or word in _DROPPED:
             continue
         out.append(word)
-        if word in EXPANSIONS:
-            out.extend(EXPANSIONS[word].split())
-    return out
+    if EXPANSIONS.keys().isdisjoint(out):
+        return out
+    return [w for word in out for w in (word, *EXPANSIONS.get(word, "").split())]
+
+
+# Stop-words and the full month names (dates are matched as dates).
+_DROPPED = STOP_WORDS | _FULL_MONTHS
 
 
 def kinds_of(tokens: list[str] | tuple[str, ...]) -> tuple[str, ...]:
