@@ -415,17 +415,22 @@ def names_in(text: str, known: set[str]) -> list[str]:
     "Despite" never does)."""
     names: list[str] = []
     run: list[str] = []
-    last_end = -2
+    last_end = 0
     for m in _CAPITALISED.finditer(text):
-        found = words_of(m.group(0))
-        opens = False
+        start = m.start()
+        found = _read_words(m.group(0))
         # Whether the word opens a sentence matters only for words not known elsewhere.
-        if not known.issuperset(found):
-            window = text[max(0, m.start() - 6) : m.start()]
-            opens = bool(_OPENS_SENTENCE.search(window)) or not window.strip(" \t\n\"“‘'(")
-        words = [w for w in found if w not in KINDS and not (opens and w not in known)]
-        adjacent = text[last_end : m.start()].strip() == "" and last_end >= 0
-        if run and not adjacent:
+        if known.issuperset(found):
+            words = [w for w in found if w not in KINDS]
+        else:
+            window = text[max(0, start - 6) : start]
+            if _OPENS_SENTENCE.search(window) or not window.strip(" \t\n\"“‘'("):
+                words = [w for w in found if w not in KINDS and w in known]
+            else:
+                words = [w for w in found if w not in KINDS]
+        # A run is continued by the next capitalised word after nothing but space (a
+        # run is never open before the first word, so last_end is then set).
+        if run and text[last_end:start].strip():
             names.append(" ".join(run))
             run = []
         run += words
