@@ -346,11 +346,37 @@ def sentence_cuts(text: str) -> list[tuple[int, int]]:
                 cuts.append((m.end(), m.start()))
         elif not _ABBREVIATION.search(text[max(0, m.start() - 5) : m.start() + 1]):
             cuts.append((m.end(), m.start()))
-    for m in _HEADING.finditer(text):
-        cuts.append((m.start(), m.start()))
-        end = text.find("\n", m.start()) + 1 or len(text)
+    for start in heading_starts(text):
+        cuts.append((start, start))
+        end = text.find("\n", start) + 1 or len(text)
         cuts.append((end, end))
     return cuts
+
+
+_UNDERLINE = re.compile(r"\n(?:=+|-+|~+)[ \t]*$", re.M)
+
+
+def heading_starts(text: str) -> list[int]:
+    """Where `_HEADING.finditer(text)` finds headings, the pattern tried only at the lines
+    that hold a "#" or stand above an underline: its Setext half read every line of the
+    text to its end. Every match starts a line of one of the two kinds, and a line that
+    starts before the last match ended is skipped, as finditer skips it."""
+    lines = {text.rfind("\n", 0, m.start()) + 1 for m in _UNDERLINE.finditer(text)}
+    at = text.find("#")
+    while at != -1:
+        line = text.rfind("\n", 0, at) + 1
+        lines.add(line)
+        # The rest of this line adds no other start.
+        at = text.find("#", (text.find("\n", at) + 1) or len(text))
+    starts: list[int] = []
+    done = 0
+    for line in sorted(lines):
+        if line >= done:
+            m = _HEADING.match(text, line)
+            if m:
+                starts.append(line)
+                done = m.end()
+    return starts
 
 
 def bounds_from_cuts(text: str, cuts: list[int]) -> list[tuple[int, int]]:
@@ -409,7 +435,7 @@ def _blocks(text: str) -> list[tuple[int, int, int, int]]:
 
 
 def section_starts(text: str) -> list[int]:
-    return [0] + [m.start() for m in _HEADING.finditer(text)]
+    return [0, *heading_starts(text)]
 
 
 def names_in(text: str, known: set[str]) -> list[str]:
