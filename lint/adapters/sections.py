@@ -13,6 +13,7 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
 _SETEXT = re.compile(r"^(?=[^\n]*\S)([^\n]+)\n(=+|-+|~+|\^+)[ \t]*$", re.M)
 _UNDERLINE = re.compile(r"\n(?:=+|-+|~+|\^+)[ \t]*$", re.M)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.M | re.I)
+_HTML_OPEN = re.compile(r"<h[1-6]", re.I)
 _BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{3,40})(?:\*\*|__):?[ \t]*$", re.M)
 _PLAIN_LINE = re.compile(
     r"^[ \t]*((?:[\dIVX]+\.?[ \t]+)?[A-Za-z][A-Za-z ]{2,30}):?[ \t]*\r?$", re.M
@@ -101,7 +102,7 @@ def headings(text: str, flavor: str) -> list[Heading]:
                 found.append(Heading(m.start(), m.end(), level, m.group(1)))
     found += [
         Heading(m.start(), m.end(), int(m.group(1)), m.group(2))
-        for m in _HTML_HEADING.finditer(text)
+        for m in _html_heading_matches(text)
     ]
     if flavor in ("plain", "rst", "asciidoc", "markdown"):
         taken = {h.start for h in found}
@@ -124,6 +125,29 @@ def _setext_matches(text: str) -> Iterator[re.Match[str]]:
         if start < done:
             continue
         m = _SETEXT.match(text, start)
+        if m:
+            yield m
+            done = m.end()
+
+
+def _html_heading_matches(text: str) -> Iterator[re.Match[str]]:
+    r"""What `_HTML_HEADING.finditer(text)` finds, tried only where an <h1>-<h6> tag opens:
+    the regex's `^\s*` tried every line start and ran over every blank stretch of the
+    masked text. A match reaches its tag from any line start in the blank run before it
+    (so the first of those at or after the last match's end is the one finditer finds),
+    and from no line start before that run."""
+    done = 0  # where the last match ended: finditer's matches do not overlap
+    for tag in _HTML_OPEN.finditer(text):
+        run = tag.start()
+        while run > done and text[run - 1].isspace():
+            run -= 1
+        if run == 0 or text[run - 1] == "\n":
+            start = run
+        else:
+            start = text.find("\n", run, tag.start()) + 1
+            if start == 0:
+                continue  # no line starts in the run: the tag follows text on its line
+        m = _HTML_HEADING.match(text, start)
         if m:
             yield m
             done = m.end()
