@@ -106,7 +106,7 @@ def headings(text: str, flavor: str) -> list[Heading]:
     ]
     if flavor in ("plain", "rst", "asciidoc", "markdown"):
         taken = {h.start for h in found}
-        for m in _PLAIN_LINE.finditer(text):
+        for m in _plain_title_lines(text):
             if (
                 m.start() not in taken
                 and _is_reference_title(m.group(1))
@@ -151,6 +151,39 @@ def _html_heading_matches(text: str) -> Iterator[re.Match[str]]:
         if m:
             yield m
             done = m.end()
+
+
+# Every reference or notes title holds one of these (a test checks it).
+_TITLE_WORDS = (
+    b"referenc",
+    b"bibliograph",
+    b"cited",
+    b"consulted",
+    b"source",
+    b"literature",
+    b"citation",
+    b"notes",
+)
+
+
+def _plain_title_lines(text: str) -> Iterator[re.Match[str]]:
+    """The `_PLAIN_LINE.finditer(text)` matches that can be reference or notes titles:
+    those on the lines that hold one of _TITLE_WORDS in any case. The regex tried every
+    line, and every line of prose backtracked through its first 30 letters. Its matches
+    stay on their line, so each line is matched alone."""
+    # One byte a character (non-ASCII ones become "?"), so offsets are the text's; a
+    # plain title is ASCII letters.
+    folded = text.encode("ascii", "replace").lower()
+    lines: set[int] = set()
+    for word in _TITLE_WORDS:
+        at = folded.find(word)
+        while at != -1:
+            lines.add(text.rfind("\n", 0, at) + 1)
+            at = folded.find(word, at + 1)
+    for start in sorted(lines):
+        m = _PLAIN_LINE.match(text, start)
+        if m:
+            yield m
 
 
 def _is_reference_title(title: str) -> bool:
