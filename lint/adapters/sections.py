@@ -84,15 +84,17 @@ def headings(text: str, flavor: str) -> list[Heading]:
     found: list[Heading] = []
     if flavor == "markdown":
         found += [
-            Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)
+            Heading(m.start(), m.end(), len(m.group(1)), m.group(2))
+            for m in _line_matches(_ATX, text, ("#",))
         ]
         found += [
             Heading(m.start(), m.end(), min(m.start(1), 3), m.group(1))
-            for m in _BOLD_LINE.finditer(text)
+            for m in _line_matches(_BOLD_LINE, text, ("**", "__"))
         ]
     if flavor == "asciidoc":
         found += [
-            Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ADOC.finditer(text)
+            Heading(m.start(), m.end(), len(m.group(1)), m.group(2))
+            for m in _line_matches(_ADOC, text, ("=",))
         ]
     if flavor in ("markdown", "rst", "plain"):
         for m in _setext_matches(text):
@@ -114,6 +116,25 @@ def headings(text: str, flavor: str) -> list[Heading]:
             ):
                 found.append(Heading(m.start(), m.end(), 1, m.group(1)))
     return sorted(found, key=lambda h: h.start)
+
+
+def _line_matches(
+    pattern: re.Pattern[str], text: str, marks: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` finds, for a pattern that opens with `^` (re.M), stays
+    on its line and needs one of `marks` there: tried only at the lines holding a mark
+    (found with str.find), since the regex tried every position of every line."""
+    lines: set[int] = set()
+    for mark in marks:
+        at = text.find(mark)
+        while at != -1:
+            lines.add(text.rfind("\n", 0, at) + 1)
+            # The rest of this line adds no other start.
+            at = text.find(mark, (text.find("\n", at) + 1) or len(text))
+    for start in sorted(lines):
+        m = pattern.match(text, start)
+        if m:
+            yield m
 
 
 def _setext_matches(text: str) -> Iterator[re.Match[str]]:
