@@ -510,19 +510,15 @@ class _Geometry:
     years: list[int]
     markers: list[int]
     quotes: dict[str, list[int]]  # '"', '“', '”' -> offsets
-    long_spaces: tuple[list[int], list[int]]  # whitespace runs of 64 or more: starts, ends
 
     def last_non_space(self, pos: int) -> int:
-        """Offset of the last non-space character before `pos`, or -1."""
-        text = self.text
-        starts, ends = self.long_spaces
-        i = pos - 1
-        while i >= 0:
-            if not text[i].isspace():
-                return i
-            k = bisect.bisect_right(starts, i) - 1
-            i = starts[k] - 1 if k >= 0 and i < ends[k] else i - 1
-        return -1
+        """Offset of the last non-space character before `pos`, or -1: looked for in the 64
+        characters before `pos` (a citation's own), and only past a longer blank run in
+        the whole text before it; scanning the document for such runs cost more."""
+        found = _LAST_NON_SPACE.search(self.text, max(0, pos - 64), pos)
+        if found:
+            return found.start()
+        return len(self.text[:pos].rstrip()) - 1
 
     def count(self, mark: str, start: int, end: int) -> int:
         where = self.quotes[mark]
@@ -554,7 +550,6 @@ def _geometry(doc: Document) -> _Geometry:
     paragraphs = shared.paragraphs
     all_dates = find_dates(text)
     dated = [d for d in all_dates if d.year]
-    spaces = [(m.start(), m.end()) for m in re.finditer(r"\s{64,}", text)]
     return _Geometry(
         text=text,
         sentences=sentences,
@@ -570,8 +565,11 @@ def _geometry(doc: Document) -> _Geometry:
         # Citations only (not note markers), and only those written in this text.
         markers=sorted(c.span.start for c in shared.own_citations),
         quotes={q: [m.start() for m in re.finditer(q, text)] for q in ('"', "“", "”")},
-        long_spaces=([a for a, _ in spaces], [b for _, b in spaces]),
     )
+
+
+# A non-space character followed by nothing but spaces up to the end (or `endpos`).
+_LAST_NON_SPACE = re.compile(r"\S\s*\Z")
 
 
 def citation_contexts(doc: Document, citations: list[Citation]) -> list[CitationContext]:
