@@ -62,10 +62,10 @@ def mask(text: str, flavor: Flavor, code: str | None = None) -> str:
 
 
 class _Canvas:
-    """The text being masked: a string until something is blanked one region at a time,
-    then its characters, with the string rebuilt only after a change. Listing and joining
-    an essay's 18,000 characters cost more than the scans themselves, so the spans one
-    scan finds are blanked together by slices while the text is still a string."""
+    """The text being masked: a string, blanked by slices a batch of spans at a time (a
+    scan's matches, a kind of block), until a caller asks for its characters (the
+    AsciiDoc blocks); then a list, joined only when read after a change. Listing and
+    joining an essay's characters for each step cost more than the scans themselves."""
 
     __slots__ = ("_chars", "_text")
 
@@ -88,21 +88,37 @@ class _Canvas:
         self._text = None
         return self._chars
 
-    def blank(self, start: int, end: int) -> None:
-        blank(self.chars, start, end)
+    def write(self, edits: list[tuple[int, str]]) -> None:
+        """Put each (start, text) of `edits` (sorted, apart) over as many characters."""
+        if not edits:
+            return
+        if self._chars is None:
+            text = self.text
+            pieces: list[str] = []
+            pos = 0
+            for start, new in edits:
+                pieces += (text[pos:start], new)
+                pos = start + len(new)
+            pieces.append(text[pos:])
+            self._text = "".join(pieces)
+        else:
+            chars = self.chars
+            for start, new in edits:
+                chars[start : start + len(new)] = new
 
     def blank_all(self, pattern: re.Pattern[str], keep: int = 0) -> None:
         self.blank_spans([(m.start() + keep, m.end()) for m in pattern.finditer(self.text)])
 
     def blank_spans(self, spans: list[tuple[int, int]]) -> None:
-        """Blank `spans`, all found on the current text (so their order does not matter)."""
+        """Blank `spans` (order does not matter: blanking keeps offsets and is idempotent)."""
         if not spans:
             return
         if self._chars is None:
             self._text = blanked(self.text, spans)
         else:
+            chars = self.chars
             for start, end in spans:
-                self.blank(start, end)
+                blank(chars, start, end)
 
 
 _EMAIL_CHAR = re.compile(r"[\w.+-]")
@@ -151,7 +167,7 @@ def without_code(text: str, flavor: Flavor) -> str:
     if flavor in ("markdown", "plain"):
         front = _FRONT_MATTER.match(text)
         if front:
-            canvas.blank(front.start(), front.end())
+            canvas.blank_spans([front.span()])
     if flavor == "markdown":
         _blank_fences(canvas, text)
         _blank_indented_code(canvas, text)
@@ -180,9 +196,8 @@ _COMMENT_OR_RST_LITERAL = re.compile(r"<!--.*?(?:-->|\Z)|(?P<code>``.+?``)", re.
 
 
 def _blank_inline_code(canvas: _Canvas, pattern: re.Pattern[str]) -> None:
-    for match in pattern.finditer(canvas.text):
-        if match.group("code") is not None:
-            canvas.blank(match.start(), match.end())
+    found = pattern.finditer(canvas.text)
+    canvas.blank_spans([m.span() for m in found if m.group("code") is not None])
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
@@ -195,24 +210,30 @@ _CHUNK_CAPTION = re.compile(r"\bfig\.s?cap\s*=\s*\"((?:[^\"\\\n]|\\.)*)\"")
 
 
 def _blank_fences(canvas: _Canvas, text: str) -> None:
+    # Blocks and captions are collected, then written in one pass each: the blocks do
+    # not overlap, and each caption lies in its block's opening line.
+    blocks: list[tuple[int, int]] = []
+    captions: list[tuple[int, str]] = []
     pos = 0
     while True:
         opening = _FENCE_OPEN.search(text, pos)
         if not opening:
-            return
+            break
         fence = opening.group(2)
         closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.M)
         close = closing.search(text, opening.end())
         end = close.end() if close else len(text)
-        canvas.blank(opening.start(), end)
+        blocks.append((opening.start(), end))
         # An R Markdown chunk's figure caption is printed as prose (knitr writes it under
         # the figure), so its citations count: `fig.cap="... see Cowell, chap. 2."`.
         if opening.group(0).lstrip(" `~").startswith("{r"):
             for caption in _CHUNK_CAPTION.finditer(text, opening.start(), opening.end()):
                 # LaTeX quotes (``...'') are not inline code: their backticks stay blank.
                 shown = text[caption.start(1) : caption.end(1)].replace("`", " ")
-                canvas.chars[caption.start(1) : caption.end(1)] = shown
+                captions.append((caption.start(1), shown))
         pos = end
+    canvas.blank_spans(blocks)
+    canvas.write(captions)
 
 
 def _blank_indented_code(canvas: _Canvas, text: str) -> None:
@@ -222,6 +243,7 @@ def _blank_indented_code(canvas: _Canvas, text: str) -> None:
     in_code = False
     prev_blank = True
     container = False  # the last block was a list item or footnote, so indents continue it
+    code: list[tuple[int, int]] = []
     for line in lines:
         stripped = line.strip()
         indented = line.startswith(("    ", "\t"))
@@ -229,7 +251,7 @@ def _blank_indented_code(canvas: _Canvas, text: str) -> None:
             prev_blank = True
         elif indented and (in_code or (prev_blank and not container)):
             in_code = True
-            canvas.blank(offset, offset + len(line))
+            code.append((offset, offset + len(line)))
             prev_blank = False
         else:
             in_code = False
@@ -237,6 +259,7 @@ def _blank_indented_code(canvas: _Canvas, text: str) -> None:
                 container = bool(_CONTAINER.match(line))
             prev_blank = False
         offset += len(line) + 1
+    canvas.blank_spans(code)
 
 
 _CONTAINER = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\[\^[^\]]+\]:|\[\d+\]|>)")
@@ -246,6 +269,7 @@ def _blank_rst_literals(canvas: _Canvas, text: str) -> None:
     """Blank the indented block after a line ending in '::' and code directives."""
     offset = 0
     literal_indent: int | None = None
+    literal: list[tuple[int, int]] = []
     for line in text.split("\n"):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
@@ -253,7 +277,7 @@ def _blank_rst_literals(canvas: _Canvas, text: str) -> None:
             if stripped and indent <= literal_indent:
                 literal_indent = None
             else:
-                canvas.blank(offset, offset + len(line))
+                literal.append((offset, offset + len(line)))
         if literal_indent is None and (
             stripped.endswith("::") or stripped.startswith((".. code", ".. math", ".. sourcecode"))
         ):
@@ -262,6 +286,7 @@ def _blank_rst_literals(canvas: _Canvas, text: str) -> None:
             bullet = _RST_BULLET.match(line)
             literal_indent = bullet.end() if bullet else indent
         offset += len(line) + 1
+    canvas.blank_spans(literal)
 
 
 def _blank_adoc_blocks(chars: list[str], text: str) -> None:
