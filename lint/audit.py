@@ -26,6 +26,7 @@ set of citations it confidently reassigns (`relinked`).
 from __future__ import annotations
 
 import bisect
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -466,8 +467,7 @@ class _Matcher:
         for token in self.long:
             n = len(token)
             if n not in windows:
-                low, high = _length_window(n)
-                windows[n] = [w for m in range(low, high + 1) for w in by_length.get(m, ())]
+                windows[n] = [w for m in _fuzzy_lengths(n) for w in by_length.get(m, ())]
             if not windows[n]:
                 continue
             holders = self.holders[token]
@@ -514,6 +514,23 @@ def _length_window(n: int) -> tuple[int, int]:
     return math.floor(n * (1 - slack) / (1 + slack)), math.ceil(n * (1 + slack) / (1 - slack))
 
 
+@functools.cache
+def _fuzzy_lengths(n: int) -> list[int]:
+    """The lengths in `_length_window(n)` at which a word other than a token of length n
+    can reach TOKEN_CUTOFF. Two different words are at least max(|n - m|, 1) insertions
+    and deletions apart, and that distance has the parity of n + m, so words of the
+    same length need two: below 9 letters only the token itself gets there, and the
+    token's own holders are taken without rapidfuzz. A length whose best ratio falls
+    short of the cutoff by half a point or more is left out (the margin keeps rounding
+    in rapidfuzz from mattering); on an essay this halves the pairs compared."""
+    low, high = _length_window(n)
+    return [
+        m
+        for m in range(low, high + 1)
+        if 100 * (1 - (abs(n - m) or 2) / (n + m)) > TOKEN_CUTOFF - 0.5
+    ]
+
+
 def _rarity_e(df: int, n: int) -> float:
     return math.log((n + 1) / max(df, 1)) / math.log(n + 1) if df > 0 else 0.0
 
@@ -540,7 +557,9 @@ def _word_scores(
         by_authors.match_many(t for t in sorted(name_words) if t not in analysis.author_matches)
     )
     n = len(entries)
-    rarity_e = {t: _rarity_e(len(analysis.matches[t]), n) for t in tokens}
+    # Both rarities depend on a count that takes few values: each is computed once a value.
+    by_count = {df: _rarity_e(df, n) for df in {len(analysis.matches[t]) for t in tokens}}
+    rarity_e = {t: by_count[len(analysis.matches[t])] for t in tokens}
     # A word in most citing sentences is the essay's topic, not a pointer to one source.
     present: dict[str, int] = defaultdict(int)
     citing: dict[str, set[int]] = defaultdict(set)
@@ -551,11 +570,18 @@ def _word_scores(
             for w in name.split():
                 citing[w].add(c.index)
     analysis.citing_words = {w: len(held) for w, held in citing.items()}
-    rarity_token = {t: _topic(present.get(t, 0)) for t in tokens}
+    topic = {k: _topic(k) for k in {0, *present.values()}}
+    rarity_token = {t: topic[present.get(t, 0)] for t in tokens}
     strength: dict[str, Row] = {}
     author: dict[str, Row] = {}
     rarity_c: dict[str, float] = {}
     for term in terms:
+        if " " not in term:
+            # One word, as most terms are: what the general case below gives it, directly.
+            r = rarity_e[term]
+            strength[term] = dict.fromkeys(analysis.matches[term], r) if r > 0.0 else {}
+            rarity_c[term] = rarity_token[term]
+            continue
         parts = term.split()
         strength[term] = _strongest(parts, analysis.matches, rarity_e)
         rarity_c[term] = min(rarity_token[w] for w in _significant(parts))
@@ -573,7 +599,8 @@ def _word_scores(
             (c.names, NAME_WEIGHT),
         ):
             for t in group:
-                weights[t] = max(weights.get(t, 0.0), weight)
+                if weights.get(t, 0.0) < weight:  # the largest weight of the term's groups
+                    weights[t] = weight
         # Each term adds weight x rarity x its strength for the entry, in term order.
         scored = [(strength[t], weights[t] * rarity_c[t]) for t in sorted(weights) if strength[t]]
         # A name in the citing clause that is an entry's author ("as Petrie [3] showed")

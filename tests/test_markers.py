@@ -110,6 +110,23 @@ def test_reference_headings(heading: str, found: bool) -> None:
     assert bool(doc.entries) is found
 
 
+def test_plain_title_lines_are_found_by_the_words_every_title_holds() -> None:
+    """A plain-text heading is looked for only on lines holding one of these words, so
+    each reference or notes title must hold one (a title added without one would never
+    be found as a plain line)."""
+    from citeaudit.adapters.sections import (
+        _TITLE_WORDS,
+        NOTE_TITLES,
+        REFERENCE_TITLES,
+        headings,
+    )
+
+    for title in REFERENCE_TITLES | NOTE_TITLES:
+        assert any(word.decode() in title for word in _TITLE_WORDS), title
+        text = f"Body.\n\n{title.upper()}\n\nMore."
+        assert [h.title for h in headings(text, "plain")] == [title.upper()]
+
+
 @pytest.mark.parametrize(
     ("entry_lines", "labels"),
     [

@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterator
 from typing import Literal
 
+from citeaudit.geometry import blanked
+
 Flavor = Literal["markdown", "plain", "rst", "asciidoc"]
 
 _FRONT_MATTER = re.compile(
@@ -24,7 +26,11 @@ _DISPLAY_MATH = re.compile(r"\$\$.+?\$\$", re.S)
 # Literal first, look-behind after it: the engine then searches for "$" (much faster).
 _INLINE_MATH = re.compile(r"\$(?<![\\$\w]\$)(?=\S)[^$\n]+?(?<=\S)\$(?!\d)")
 _LATEX_MATH = re.compile(r"\\\((.+?)\\\)", re.S)
-_URL = re.compile(r"(?=[hfw])\b(?:https?://|ftp://|www\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]")
+# Each alternative opens with its letter and has its `\b` after it, so that the regex
+# engine skips to h, f and w in C instead of trying a look-ahead at every position.
+_URL = re.compile(
+    r"(?:h(?<!\w.)ttps?://|f(?<!\w.)tp://|w(?<!\w.)ww\.)[^\s<>\"'`\])}]*[^\s<>\"'`\])}.,;:!?]"
+)
 _LINK_TARGET = re.compile(r"\]\((?:[^()\s]|\([^()\s]*\))*(?:\s+\"[^\"]*\")?\)")
 _LINK_DEFINITION = re.compile(r"^ {0,3}\[[^\]^]+\]:[ \t]*\S+.*$", re.M)
 _AUTOLINK = re.compile(r"<(?:https?|ftp|mailto):[^>\s]*>")
@@ -45,42 +51,74 @@ def mask(text: str, flavor: Flavor, code: str | None = None) -> str:
     if flavor == "markdown":
         canvas.blank_all(_DISPLAY_MATH)
         canvas.blank_all(_INLINE_MATH)
-        for start, end in _latex_math_spans(canvas.text):
-            canvas.blank(start, end)
+        canvas.blank_spans(list(_latex_math_spans(canvas.text)))
         canvas.blank_all(_LINK_TARGET, keep=1)
         canvas.blank_all(_LINK_DEFINITION)
     canvas.blank_all(_AUTOLINK)
     canvas.blank_all(_URL)
-    for start, end in _email_spans(canvas.text):
-        canvas.blank(start, end)
+    canvas.blank_spans(list(_email_spans(canvas.text)))
     canvas.blank_all(_TAG)
     return canvas.text
 
 
 class _Canvas:
-    """The text being masked, as characters, with its string rebuilt only after a change:
-    joining an essay's 18,000 characters for each of a dozen patterns, most of which find
-    nothing, cost more than the scans themselves."""
+    """The text being masked: a string, blanked by slices a batch of spans at a time (a
+    scan's matches, a kind of block), until a caller asks for its characters (the
+    AsciiDoc blocks); then a list, joined only when read after a change. Listing and
+    joining an essay's characters for each step cost more than the scans themselves."""
 
-    __slots__ = ("_text", "chars")
+    __slots__ = ("_chars", "_text")
 
     def __init__(self, text: str) -> None:
-        self.chars = list(text)
+        self._chars: list[str] | None = None
         self._text: str | None = text
 
     @property
     def text(self) -> str:
         if self._text is None:
-            self._text = "".join(self.chars)
+            assert self._chars is not None  # one of the two is always set
+            self._text = "".join(self._chars)
         return self._text
 
-    def blank(self, start: int, end: int) -> None:
-        blank(self.chars, start, end)
+    @property
+    def chars(self) -> list[str]:
+        """The characters, to write to: the text is rebuilt when next read."""
+        if self._chars is None:
+            self._chars = list(self.text)
         self._text = None
+        return self._chars
+
+    def write(self, edits: list[tuple[int, str]]) -> None:
+        """Put each (start, text) of `edits` (sorted, apart) over as many characters."""
+        if not edits:
+            return
+        if self._chars is None:
+            text = self.text
+            pieces: list[str] = []
+            pos = 0
+            for start, new in edits:
+                pieces += (text[pos:start], new)
+                pos = start + len(new)
+            pieces.append(text[pos:])
+            self._text = "".join(pieces)
+        else:
+            chars = self.chars
+            for start, new in edits:
+                chars[start : start + len(new)] = new
 
     def blank_all(self, pattern: re.Pattern[str], keep: int = 0) -> None:
-        for match in pattern.finditer(self.text):
-            self.blank(match.start() + keep, match.end())
+        self.blank_spans([(m.start() + keep, m.end()) for m in pattern.finditer(self.text)])
+
+    def blank_spans(self, spans: list[tuple[int, int]]) -> None:
+        """Blank `spans` (order does not matter: blanking keeps offsets and is idempotent)."""
+        if not spans:
+            return
+        if self._chars is None:
+            self._text = blanked(self.text, spans)
+        else:
+            chars = self.chars
+            for start, end in spans:
+                blank(chars, start, end)
 
 
 _EMAIL_CHAR = re.compile(r"[\w.+-]")
@@ -125,35 +163,41 @@ def without_code(text: str, flavor: Flavor) -> str:
     """The first layer of the prose mask: `text` with front matter, code blocks and inline
     code blanked, HTML comments kept. Suppression comments are read from it, so that one
     shown in code silences nothing, as in prose (`citeaudit.adapters.suppress`)."""
-    chars = list(text)
+    canvas = _Canvas(text)
     if flavor in ("markdown", "plain"):
-        _blank_match(chars, _FRONT_MATTER.match(text))
+        front = _FRONT_MATTER.match(text)
+        if front:
+            canvas.blank_spans([front.span()])
     if flavor == "markdown":
-        _blank_fences(chars, text)
-        _blank_indented_code(chars, text)
-        _blank_all(chars, _KNITR_INLINE, text)
-        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
+        _blank_fences(canvas, text)
+        _blank_indented_code(canvas, text)
+        canvas.blank_all(_KNITR_INLINE)
+        _blank_inline_code(canvas, _COMMENT_OR_INLINE_CODE)
     elif flavor == "rst":
-        _blank_rst_literals(chars, text)
-        _blank_inline_code(chars, _COMMENT_OR_RST_LITERAL)
+        _blank_rst_literals(canvas, text)
+        _blank_inline_code(canvas, _COMMENT_OR_RST_LITERAL)
     elif flavor == "asciidoc":
-        _blank_adoc_blocks(chars, text)
-        _blank_inline_code(chars, _COMMENT_OR_INLINE_CODE)
-    return "".join(chars)
+        _blank_adoc_blocks(canvas.chars, text)
+        _blank_inline_code(canvas, _COMMENT_OR_INLINE_CODE)
+    return canvas.text
 
 
 # Inline code and HTML comments, whichever opens first (as CommonMark reads them): a
 # backtick inside a comment opens no code span, and a `<!--` inside code no comment.
+# The pattern opens with the class of both first characters, so that the regex engine
+# skips to them in C, and a look-behind then says which one it read. `code` holds the
+# backticks of the opening run after its first (empty for a single backtick), and the
+# closing run is one backtick and that group.
 _COMMENT_OR_INLINE_CODE = re.compile(
-    r"(?=[<`])(?:<!--.*?(?:-->|\Z)|(?P<code>(?<!`)(`+)(?!`)(.+?)(?<!`)\2(?!`)))", re.S
+    r"[<`](?:(?<=<)!--.*?(?:-->|\Z)|(?<=`)(?<!``)(?P<code>`*)(?!`)(.+?)(?<!`)`(?P=code)(?!`))",
+    re.S,
 )
 _COMMENT_OR_RST_LITERAL = re.compile(r"<!--.*?(?:-->|\Z)|(?P<code>``.+?``)", re.S)
 
 
-def _blank_inline_code(chars: list[str], pattern: re.Pattern[str]) -> None:
-    for match in pattern.finditer("".join(chars)):
-        if match.group("code") is not None:
-            blank(chars, match.start(), match.end())
+def _blank_inline_code(canvas: _Canvas, pattern: re.Pattern[str]) -> None:
+    found = pattern.finditer(canvas.text)
+    canvas.blank_spans([m.span() for m in found if m.group("code") is not None])
 
 
 def blank(chars: list[str], start: int, end: int) -> None:
@@ -162,47 +206,44 @@ def blank(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
-def _blank_match(chars: list[str], match: re.Match[str] | None, keep: int = 0) -> None:
-    if match:
-        blank(chars, match.start() + keep, match.end())
-
-
-def _blank_all(chars: list[str], pattern: re.Pattern[str], text: str, keep: int = 0) -> None:
-    for match in pattern.finditer("".join(chars) if chars else text):
-        blank(chars, match.start() + keep, match.end())
-
-
 _CHUNK_CAPTION = re.compile(r"\bfig\.s?cap\s*=\s*\"((?:[^\"\\\n]|\\.)*)\"")
 
 
-def _blank_fences(chars: list[str], text: str) -> None:
+def _blank_fences(canvas: _Canvas, text: str) -> None:
+    # Blocks and captions are collected, then written in one pass each: the blocks do
+    # not overlap, and each caption lies in its block's opening line.
+    blocks: list[tuple[int, int]] = []
+    captions: list[tuple[int, str]] = []
     pos = 0
     while True:
         opening = _FENCE_OPEN.search(text, pos)
         if not opening:
-            return
+            break
         fence = opening.group(2)
         closing = re.compile(rf"^ {{0,3}}{fence[0]}{{{len(fence)},}}[ \t]*$", re.M)
         close = closing.search(text, opening.end())
         end = close.end() if close else len(text)
-        blank(chars, opening.start(), end)
+        blocks.append((opening.start(), end))
         # An R Markdown chunk's figure caption is printed as prose (knitr writes it under
         # the figure), so its citations count: `fig.cap="... see Cowell, chap. 2."`.
         if opening.group(0).lstrip(" `~").startswith("{r"):
             for caption in _CHUNK_CAPTION.finditer(text, opening.start(), opening.end()):
                 # LaTeX quotes (``...'') are not inline code: their backticks stay blank.
                 shown = text[caption.start(1) : caption.end(1)].replace("`", " ")
-                chars[caption.start(1) : caption.end(1)] = shown
+                captions.append((caption.start(1), shown))
         pos = end
+    canvas.blank_spans(blocks)
+    canvas.write(captions)
 
 
-def _blank_indented_code(chars: list[str], text: str) -> None:
+def _blank_indented_code(canvas: _Canvas, text: str) -> None:
     """Indented code: 4+ spaces after a blank line, unless it continues a list or note."""
     lines = text.split("\n")
     offset = 0
     in_code = False
     prev_blank = True
     container = False  # the last block was a list item or footnote, so indents continue it
+    code: list[tuple[int, int]] = []
     for line in lines:
         stripped = line.strip()
         indented = line.startswith(("    ", "\t"))
@@ -210,7 +251,7 @@ def _blank_indented_code(chars: list[str], text: str) -> None:
             prev_blank = True
         elif indented and (in_code or (prev_blank and not container)):
             in_code = True
-            blank(chars, offset, offset + len(line))
+            code.append((offset, offset + len(line)))
             prev_blank = False
         else:
             in_code = False
@@ -218,15 +259,17 @@ def _blank_indented_code(chars: list[str], text: str) -> None:
                 container = bool(_CONTAINER.match(line))
             prev_blank = False
         offset += len(line) + 1
+    canvas.blank_spans(code)
 
 
 _CONTAINER = re.compile(r"^\s{0,3}(?:[-*+]\s|\d+[.)]\s|\[\^[^\]]+\]:|\[\d+\]|>)")
 
 
-def _blank_rst_literals(chars: list[str], text: str) -> None:
+def _blank_rst_literals(canvas: _Canvas, text: str) -> None:
     """Blank the indented block after a line ending in '::' and code directives."""
     offset = 0
     literal_indent: int | None = None
+    literal: list[tuple[int, int]] = []
     for line in text.split("\n"):
         stripped = line.strip()
         indent = len(line) - len(line.lstrip())
@@ -234,7 +277,7 @@ def _blank_rst_literals(chars: list[str], text: str) -> None:
             if stripped and indent <= literal_indent:
                 literal_indent = None
             else:
-                blank(chars, offset, offset + len(line))
+                literal.append((offset, offset + len(line)))
         if literal_indent is None and (
             stripped.endswith("::") or stripped.startswith((".. code", ".. math", ".. sourcecode"))
         ):
@@ -243,6 +286,7 @@ def _blank_rst_literals(chars: list[str], text: str) -> None:
             bullet = _RST_BULLET.match(line)
             literal_indent = bullet.end() if bullet else indent
         offset += len(line) + 1
+    canvas.blank_spans(literal)
 
 
 def _blank_adoc_blocks(chars: list[str], text: str) -> None:

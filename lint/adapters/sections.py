@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -10,7 +11,9 @@ SectionKind = Literal["references", "notes"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
 _SETEXT = re.compile(r"^(?=[^\n]*\S)([^\n]+)\n(=+|-+|~+|\^+)[ \t]*$", re.M)
+_UNDERLINE = re.compile(r"\n(?:=+|-+|~+|\^+)[ \t]*$", re.M)
 _HTML_HEADING = re.compile(r"^\s*<h([1-6])[^>]*>(.*?)</h\1>\s*$", re.M | re.I)
+_HTML_OPEN = re.compile(r"<h[1-6]", re.I)
 _BOLD_LINE = re.compile(r"^ {0,3}(?:\*\*|__)([^*_\n]{3,40})(?:\*\*|__):?[ \t]*$", re.M)
 _PLAIN_LINE = re.compile(
     r"^[ \t]*((?:[\dIVX]+\.?[ \t]+)?[A-Za-z][A-Za-z ]{2,30}):?[ \t]*\r?$", re.M
@@ -81,29 +84,31 @@ def headings(text: str, flavor: str) -> list[Heading]:
     found: list[Heading] = []
     if flavor == "markdown":
         found += [
-            Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ATX.finditer(text)
+            Heading(m.start(), m.end(), len(m.group(1)), m.group(2))
+            for m in _line_matches(_ATX, text, ("#",))
         ]
         found += [
             Heading(m.start(), m.end(), min(m.start(1), 3), m.group(1))
-            for m in _BOLD_LINE.finditer(text)
+            for m in _line_matches(_BOLD_LINE, text, ("**", "__"))
         ]
     if flavor == "asciidoc":
         found += [
-            Heading(m.start(), m.end(), len(m.group(1)), m.group(2)) for m in _ADOC.finditer(text)
+            Heading(m.start(), m.end(), len(m.group(1)), m.group(2))
+            for m in _line_matches(_ADOC, text, ("=",))
         ]
     if flavor in ("markdown", "rst", "plain"):
-        for m in _SETEXT.finditer(text):
+        for m in _setext_matches(text):
             underline = m.group(2)
             if len(underline.strip()) >= 3 and not m.group(1).lstrip().startswith(("-", "*", "|")):
                 level = {"=": 1, "-": 2}.get(underline[0], 3)
                 found.append(Heading(m.start(), m.end(), level, m.group(1)))
     found += [
         Heading(m.start(), m.end(), int(m.group(1)), m.group(2))
-        for m in _HTML_HEADING.finditer(text)
+        for m in _html_heading_matches(text)
     ]
     if flavor in ("plain", "rst", "asciidoc", "markdown"):
         taken = {h.start for h in found}
-        for m in _PLAIN_LINE.finditer(text):
+        for m in _plain_title_lines(text):
             if (
                 m.start() not in taken
                 and _is_reference_title(m.group(1))
@@ -111,6 +116,95 @@ def headings(text: str, flavor: str) -> list[Heading]:
             ):
                 found.append(Heading(m.start(), m.end(), 1, m.group(1)))
     return sorted(found, key=lambda h: h.start)
+
+
+def _line_matches(
+    pattern: re.Pattern[str], text: str, marks: tuple[str, ...]
+) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` finds, for a pattern that opens with `^` (re.M), stays
+    on its line and needs one of `marks` there: tried only at the lines holding a mark
+    (found with str.find), since the regex tried every position of every line."""
+    lines: set[int] = set()
+    for mark in marks:
+        at = text.find(mark)
+        while at != -1:
+            lines.add(text.rfind("\n", 0, at) + 1)
+            # The rest of this line adds no other start.
+            at = text.find(mark, (text.find("\n", at) + 1) or len(text))
+    for start in sorted(lines):
+        m = pattern.match(text, start)
+        if m:
+            yield m
+
+
+def _setext_matches(text: str) -> Iterator[re.Match[str]]:
+    """What `_SETEXT.finditer(text)` finds, tried only at the line above each underline:
+    the regex read every line of the text to its end to find the few underlined ones."""
+    done = 0  # where the last match ended: finditer's matches do not overlap
+    for underline in _UNDERLINE.finditer(text):
+        start = text.rfind("\n", 0, underline.start()) + 1
+        if start < done:
+            continue
+        m = _SETEXT.match(text, start)
+        if m:
+            yield m
+            done = m.end()
+
+
+def _html_heading_matches(text: str) -> Iterator[re.Match[str]]:
+    r"""What `_HTML_HEADING.finditer(text)` finds, tried only where an <h1>-<h6> tag opens:
+    the regex's `^\s*` tried every line start and ran over every blank stretch of the
+    masked text. A match reaches its tag from any line start in the blank run before it
+    (so the first of those at or after the last match's end is the one finditer finds),
+    and from no line start before that run."""
+    done = 0  # where the last match ended: finditer's matches do not overlap
+    for tag in _HTML_OPEN.finditer(text):
+        run = tag.start()
+        while run > done and text[run - 1].isspace():
+            run -= 1
+        if run == 0 or text[run - 1] == "\n":
+            start = run
+        else:
+            start = text.find("\n", run, tag.start()) + 1
+            if start == 0:
+                continue  # no line starts in the run: the tag follows text on its line
+        m = _HTML_HEADING.match(text, start)
+        if m:
+            yield m
+            done = m.end()
+
+
+# Every reference or notes title holds one of these (a test checks it).
+_TITLE_WORDS = (
+    b"referenc",
+    b"bibliograph",
+    b"cited",
+    b"consulted",
+    b"source",
+    b"literature",
+    b"citation",
+    b"notes",
+)
+
+
+def _plain_title_lines(text: str) -> Iterator[re.Match[str]]:
+    """The `_PLAIN_LINE.finditer(text)` matches that can be reference or notes titles:
+    those on the lines that hold one of _TITLE_WORDS in any case. The regex tried every
+    line, and every line of prose backtracked through its first 30 letters. Its matches
+    stay on their line, so each line is matched alone."""
+    # One byte a character (non-ASCII ones become "?"), so offsets are the text's; a
+    # plain title is ASCII letters.
+    folded = text.encode("ascii", "replace").lower()
+    lines: set[int] = set()
+    for word in _TITLE_WORDS:
+        at = folded.find(word)
+        while at != -1:
+            lines.add(text.rfind("\n", 0, at) + 1)
+            at = folded.find(word, at + 1)
+    for start in sorted(lines):
+        m = _PLAIN_LINE.match(text, start)
+        if m:
+            yield m
 
 
 def _is_reference_title(title: str) -> bool:

@@ -8,7 +8,8 @@ import re
 
 from citeaudit.adapters import markers, notes, reflist, sections, suppress
 from citeaudit.adapters.authordate import author_date_citations
-from citeaudit.adapters.prose import Flavor, blank, mask, without_code
+from citeaudit.adapters.prose import Flavor, mask, without_code
+from citeaudit.geometry import blanked
 from citeaudit.model import Citation, Document, Edit, Entry, Fix, LineIndex, Note
 from citeaudit.problems import problem
 
@@ -54,15 +55,14 @@ def parse_text(path: str, text: str, flavor: Flavor) -> Document:
     if doc.list_style == "unnumbered":
         doc.entries = reflist.inherit_authors(doc.entries, index)
 
-    body = list(prose)
-    for section in found:
-        blank(body, section.heading.start if section.heading else section.start, section.end)
     markdown = flavor == "markdown"
     definitions = notes.definitions(prose, index) if markdown else []
     colonless = notes.colonless_notes(prose, index) if markdown else []
-    for note in definitions + colonless:
-        blank(body, note.span.start, note.span.end)
-    body_text = "".join(body)
+    # Blanked by slices: listing the text's characters and joining them again cost more
+    # than all the blanking.
+    hidden = [(s.heading.start if s.heading else s.start, s.end) for s in found]
+    hidden += [(note.span.start, note.span.end) for note in definitions + colonless]
+    body_text = blanked(prose, hidden)
 
     # Numbers above 999 are citations when the list runs that high ([1999] is otherwise a year).
     highest = max((int(e.label or 0) for e in doc.entries if (e.label or "").isdigit()), default=0)
@@ -131,10 +131,7 @@ def _blank_metadata(text: str, prose: str) -> str:
     blocks = read_metadata(text).blocks
     if not blocks:
         return prose
-    chars = list(prose)
-    for start, end in blocks:
-        blank(chars, start, end)
-    return "".join(chars)
+    return blanked(prose, blocks)
 
 
 def _notes(
