@@ -73,6 +73,18 @@ def _note_links(ctx: RuleContext, problem: str) -> Iterator[Link]:
             yield found
 
 
+def _report(ctx: RuleContext, problem: str, entry_role: str = "") -> Iterator[Diagnostic]:
+    """A finding at each note citation the link stage found with `problem`, pointing at
+    the entry it was linked to as `entry_role` when there is one."""
+    for found in _note_links(ctx, problem):
+        related = []
+        if entry_role and found.entry is not None:
+            related.append(ctx.related(found.entry.span, entry_role, found.entry.path))
+        yield ctx.diagnostic(
+            found.citation.span, found.why, related=related, path=found.citation.path
+        )
+
+
 @rule("NOTE003", "ambiguous-ibid", "warning")
 def ambiguous_ibid(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     """## What it does
@@ -91,8 +103,7 @@ def ambiguous_ibid(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     ```
     Write the short form of the source meant: `Marsden, *Fundamentalism*, 45.`
     """
-    for found in _note_links(ctx, "ambiguous-ibid"):
-        yield ctx.diagnostic(found.citation.span, found.why, path=found.citation.path)
+    yield from _report(ctx, "ambiguous-ibid")
 
 
 @rule("NOTE004", "orphan-short-form", "warning")
@@ -113,8 +124,7 @@ def orphan_short_form(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]:
     Give the first citation in full: `Aileen S. Kraditor, *Means and Ends in American
     Abolitionism* (New York: Pantheon, 1969), 59.`
     """
-    for found in _note_links(ctx, "orphan"):
-        yield ctx.diagnostic(found.citation.span, found.why, path=found.citation.path)
+    yield from _report(ctx, "orphan")
 
 
 _CREDIT = LazyPattern(
@@ -222,13 +232,7 @@ def short_form_mismatch(doc: Document, ctx: RuleContext) -> Iterator[Diagnostic]
     ```
     Spell the short form as the full note does: `Marsden, *Fundamentalism*, 43.`
     """
-    for found in _note_links(ctx, "mismatch"):
-        related = []
-        if found.entry is not None:
-            related.append(ctx.related(found.entry.span, "the full reference", found.entry.path))
-        yield ctx.diagnostic(
-            found.citation.span, found.why, related=related, path=found.citation.path
-        )
+    yield from _report(ctx, "mismatch", "the full reference")
 
 
 @rule("NOTE008", "ambiguous-short-form", "warning")
@@ -312,10 +316,4 @@ def repeated_full_citation(doc: Document, ctx: RuleContext) -> Iterator[Diagnost
     ```
     Write `[^6]: Rothstein, *The Color of Law*, 81.`
     """
-    for found in _note_links(ctx, "repeated"):
-        related = []
-        if found.entry is not None:
-            related.append(ctx.related(found.entry.span, "the full citation", found.entry.path))
-        yield ctx.diagnostic(
-            found.citation.span, found.why, related=related, path=found.citation.path
-        )
+    yield from _report(ctx, "repeated", "the full citation")
