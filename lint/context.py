@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from citeaudit.model import Citation, Document, Entry
 from citeaudit.normalize import STOP_WORDS, fold
+from citeaudit.patterns import lines_holding, matches_at
 
 MONTHS: dict[str, int] = {
     name: number
@@ -359,24 +360,9 @@ _UNDERLINE = re.compile(r"\n(?:=+|-+|~+)[ \t]*$", re.M)
 def heading_starts(text: str) -> list[int]:
     """Where `_HEADING.finditer(text)` finds headings, the pattern tried only at the lines
     that hold a "#" or stand above an underline: its Setext half read every line of the
-    text to its end. Every match starts a line of one of the two kinds, and a line that
-    starts before the last match ended is skipped, as finditer skips it."""
-    lines = {text.rfind("\n", 0, m.start()) + 1 for m in _UNDERLINE.finditer(text)}
-    at = text.find("#")
-    while at != -1:
-        line = text.rfind("\n", 0, at) + 1
-        lines.add(line)
-        # The rest of this line adds no other start.
-        at = text.find("#", (text.find("\n", at) + 1) or len(text))
-    starts: list[int] = []
-    done = 0
-    for line in sorted(lines):
-        if line >= done:
-            m = _HEADING.match(text, line)
-            if m:
-                starts.append(line)
-                done = m.end()
-    return starts
+    text to its end."""
+    above = {text.rfind("\n", 0, m.start()) + 1 for m in _UNDERLINE.finditer(text)}
+    return [m.start() for m in matches_at(_HEADING, text, above | lines_holding(text, ("#",)))]
 
 
 def bounds_from_cuts(text: str, cuts: list[int]) -> list[tuple[int, int]]:

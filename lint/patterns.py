@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from typing import Any
 
@@ -72,3 +72,35 @@ class LazyPattern:
 
     def split(self, string: str, maxsplit: int = 0) -> list[str | Any]:
         return self.compiled.split(string, maxsplit)
+
+
+def matches_at(
+    pattern: re.Pattern[str] | LazyPattern, text: str, starts: Iterable[int]
+) -> Iterator[re.Match[str]]:
+    """What `pattern.finditer(text)` finds, for a pattern each of whose matches starts at
+    one of `starts`: tried only there. A pattern that opens with `^` or a look-behind is
+    otherwise tried at every position of the text, which `str.find` for a literal every
+    match holds avoids. finditer's matches do not overlap, so a start inside the last
+    match is skipped."""
+    done = 0
+    for start in sorted(set(starts)):
+        if start < done:
+            continue
+        found = pattern.match(text, start)
+        if found:
+            yield found
+            done = found.end()
+
+
+def lines_holding(text: str, marks: Iterable[str], haystack: str | None = None) -> set[int]:
+    """The starts of the lines of `text` that hold one of `marks`, looked for in
+    `haystack` (`text` itself, or a folded copy of the same length)."""
+    seen = text if haystack is None else haystack
+    lines: set[int] = set()
+    for mark in marks:
+        at = seen.find(mark)
+        while at != -1:
+            lines.add(text.rfind("\n", 0, at) + 1)
+            # The rest of this line adds no other start.
+            at = seen.find(mark, (text.find("\n", at) + 1) or len(text))
+    return lines

@@ -122,7 +122,7 @@ def test_plain_title_lines_are_found_by_the_words_every_title_holds() -> None:
     )
 
     for title in REFERENCE_TITLES | NOTE_TITLES:
-        assert any(word.decode() in title for word in _TITLE_WORDS), title
+        assert any(word in title for word in _TITLE_WORDS), title
         text = f"Body.\n\n{title.upper()}\n\nMore."
         assert [h.title for h in headings(text, "plain")] == [title.upper()]
 

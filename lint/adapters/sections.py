@@ -7,6 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
+from citeaudit.patterns import lines_holding, matches_at
+
 SectionKind = Literal["references", "notes"]
 
 _ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)[ \t#]*$", re.M)
@@ -122,33 +124,15 @@ def _line_matches(
     pattern: re.Pattern[str], text: str, marks: tuple[str, ...]
 ) -> Iterator[re.Match[str]]:
     """What `pattern.finditer(text)` finds, for a pattern that opens with `^` (re.M), stays
-    on its line and needs one of `marks` there: tried only at the lines holding a mark
-    (found with str.find), since the regex tried every position of every line."""
-    lines: set[int] = set()
-    for mark in marks:
-        at = text.find(mark)
-        while at != -1:
-            lines.add(text.rfind("\n", 0, at) + 1)
-            # The rest of this line adds no other start.
-            at = text.find(mark, (text.find("\n", at) + 1) or len(text))
-    for start in sorted(lines):
-        m = pattern.match(text, start)
-        if m:
-            yield m
+    on its line and needs one of `marks` there: the regex tried every line."""
+    return matches_at(pattern, text, lines_holding(text, marks))
 
 
 def _setext_matches(text: str) -> Iterator[re.Match[str]]:
     """What `_SETEXT.finditer(text)` finds, tried only at the line above each underline:
     the regex read every line of the text to its end to find the few underlined ones."""
-    done = 0  # where the last match ended: finditer's matches do not overlap
-    for underline in _UNDERLINE.finditer(text):
-        start = text.rfind("\n", 0, underline.start()) + 1
-        if start < done:
-            continue
-        m = _SETEXT.match(text, start)
-        if m:
-            yield m
-            done = m.end()
+    above = (text.rfind("\n", 0, m.start()) + 1 for m in _UNDERLINE.finditer(text))
+    return matches_at(_SETEXT, text, above)
 
 
 def _html_heading_matches(text: str) -> Iterator[re.Match[str]]:
@@ -176,35 +160,25 @@ def _html_heading_matches(text: str) -> Iterator[re.Match[str]]:
 
 # Every reference or notes title holds one of these (a test checks it).
 _TITLE_WORDS = (
-    b"referenc",
-    b"bibliograph",
-    b"cited",
-    b"consulted",
-    b"source",
-    b"literature",
-    b"citation",
-    b"notes",
+    "referenc",
+    "bibliograph",
+    "cited",
+    "consulted",
+    "source",
+    "literature",
+    "citation",
+    "notes",
 )
 
 
 def _plain_title_lines(text: str) -> Iterator[re.Match[str]]:
     """The `_PLAIN_LINE.finditer(text)` matches that can be reference or notes titles:
     those on the lines that hold one of _TITLE_WORDS in any case. The regex tried every
-    line, and every line of prose backtracked through its first 30 letters. Its matches
-    stay on their line, so each line is matched alone."""
-    # One byte a character (non-ASCII ones become "?"), so offsets are the text's; a
-    # plain title is ASCII letters.
-    folded = text.encode("ascii", "replace").lower()
-    lines: set[int] = set()
-    for word in _TITLE_WORDS:
-        at = folded.find(word)
-        while at != -1:
-            lines.add(text.rfind("\n", 0, at) + 1)
-            at = folded.find(word, at + 1)
-    for start in sorted(lines):
-        m = _PLAIN_LINE.match(text, start)
-        if m:
-            yield m
+    line, and every line of prose backtracked through its first 30 letters."""
+    # One character for each of the text's (non-ASCII ones become "?"), so offsets are
+    # the text's; a plain title is ASCII letters.
+    folded = text.encode("ascii", "replace").lower().decode("ascii")
+    return matches_at(_PLAIN_LINE, text, lines_holding(text, _TITLE_WORDS, folded))
 
 
 def _is_reference_title(title: str) -> bool:

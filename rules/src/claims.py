@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from citeaudit.geometry import geometry
 from citeaudit.model import Diagnostic, Document
 from citeaudit.normalize import fold, words
+from citeaudit.patterns import matches_at
 from citeaudit.rules import RuleContext, rule
 
 # A person's name as written in prose: one to three capitalised words.
@@ -48,7 +49,7 @@ def _claims(text: str) -> Iterator[re.Match[str]]:
     as_says, according_to, in_view = _CLAIMS
     yield from as_says.finditer(text)
     # "a" opens one word in ten, "ccording" almost none: str.find skips to those.
-    yield from _after_literal(according_to, text, "ccording", 1)
+    yield from matches_at(according_to, text, _starts_before(text, "ccording", 1))
     yield from in_view.finditer(text)
     for m in _BY.finditer(text):
         before = text[: m.start()].rstrip()
@@ -56,20 +57,11 @@ def _claims(text: str) -> Iterator[re.Match[str]]:
             yield m
 
 
-def _after_literal(
-    pattern: re.Pattern[str], text: str, literal: str, offset: int
-) -> Iterator[re.Match[str]]:
-    """What `pattern.finditer(text)` finds, for a pattern each of whose matches holds
-    `literal` `offset` characters after its start: tried only there."""
-    done = 0  # where the last match ended: finditer's matches do not overlap
+def _starts_before(text: str, literal: str, offset: int) -> Iterator[int]:
+    """The offsets `offset` characters before each occurrence of `literal` in `text`."""
     at = text.find(literal)
     while at != -1:
-        start = at - offset
-        if start >= done:
-            m = pattern.match(text, start)
-            if m:
-                yield m
-                done = m.end()
+        yield at - offset
         at = text.find(literal, at + 1)
 
 
